@@ -1,0 +1,11 @@
+"""CLI commands, one module per command group; registered in :mod:`leernetwerk.cli`.
+
+To add a command: write ``leernetwerk/commands/<name>.py`` defining a click
+command, and append it to ``COMMANDS`` below.
+"""
+
+from __future__ import annotations
+
+import click
+
+COMMANDS: list[click.Command] = []

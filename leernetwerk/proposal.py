@@ -1,0 +1,190 @@
+"""The proposal: what ``leernetwerk run`` decides and every output shows.
+
+``proposal.json`` is this model serialised; the workbook, the HTML report,
+``check`` and ``compare`` all read it back through :func:`load_proposal`.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from leernetwerk.errors import UserError
+
+PROPOSAL_VERSION = 1
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SessionFormat(StrEnum):
+    """Recommended session format (werkvorm), DESIGN §7."""
+
+    PLENARY_THEN_PARALLEL = "i"
+    SMALL_GROUPS = "ii"
+    LEARNER_BRINGER = "iii"
+
+    @property
+    def label(self) -> str:
+        return {
+            "i": "plenair starten, parallel verdiepen",
+            "ii": "leervragen in kleine groepen uitwerken",
+            "iii": "haler–brenger",
+        }[self.value]
+
+
+class SolveStatus(StrEnum):
+    OPTIMAL = "optimaal"
+    FEASIBLE = "toegelaten"
+    INFEASIBLE = "onmogelijk"
+    UNKNOWN = "onbekend"
+    NOT_SOLVED = "niet opgelost"
+
+
+class ForcingCost(Model):
+    """What forcing a rejected registrant into the selection would cost."""
+
+    objective_change: float | None = None
+    """New objective minus proposed objective (negative: worse); None if unknown."""
+    drop_out: tuple[str, ...] = ()
+    """Who would leave the selection to make room."""
+    note: str = ""
+    """Dutch remark, e.g. that the time budget ran out or forcing is impossible."""
+
+
+class SelectionEntry(Model):
+    name: str
+    selected: bool
+    reasons: tuple[str, ...] = ()
+    forcing_cost: ForcingCost | None = None
+
+
+class Quality(Model):
+    status: SolveStatus = SolveStatus.NOT_SOLVED
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    """Relative gap |bound − objective| / max(1, |objective|)."""
+    baseline_objective: float | None = None
+    wall_time: float | None = None
+    deterministic_time: float | None = None
+
+
+def relative_gap(objective: float | None, bound: float | None) -> float | None:
+    if objective is None or bound is None:
+        return None
+    return abs(bound - objective) / max(1.0, abs(objective))
+
+
+class CriterionScore(Model):
+    """One criterion's share of a score: contribution = weight × raw."""
+
+    key: str
+    """Weight key in cycle.toml, e.g. ``sessions.shared_themes``."""
+    label: str
+    """Dutch display name."""
+    weight: float
+    raw: float
+    contribution: float
+
+
+class GroupScore(Model):
+    """Score of one club (round None) or one session."""
+
+    club: int
+    round: int | None = None
+    members: tuple[str, ...]
+    total: float
+    criteria: tuple[CriterionScore, ...]
+    sentences: tuple[str, ...] = ()
+    """Dutch justifications, e.g. 'Zwolle leert van Leeuwarden over Handhaving'."""
+
+
+class Breakdown(Model):
+    total: float
+    criteria: tuple[CriterionScore, ...]
+    """Totals per criterion over the whole layout."""
+    clubs: tuple[GroupScore, ...] = ()
+    sessions: tuple[GroupScore, ...] = ()
+
+
+class Club(Model):
+    id: int = Field(ge=1)
+    members: tuple[str, ...]
+
+
+class Session(Model):
+    club: int = Field(ge=1)
+    members: tuple[str, ...]
+    """Host first."""
+    host: str | None
+    themes: tuple[str, ...]
+    """Block 1 and (optionally) block 2."""
+    format: SessionFormat
+    reason: str = ""
+
+
+class Round(Model):
+    round: int = Field(ge=1)
+    sessions: tuple[Session, ...]
+
+
+class Layout(Model):
+    """Clubs and sessions: what the matching engine proposes and users edit."""
+
+    clubs: tuple[Club, ...] = ()
+    rounds: tuple[Round, ...] = ()
+
+    def club_of(self) -> dict[str, int]:
+        return {name: club.id for club in self.clubs for name in club.members}
+
+    def sessions(self) -> list[tuple[int, Session]]:
+        return [(r.round, s) for r in self.rounds for s in r.sessions]
+
+
+class Proposal(Model):
+    version: int = PROPOSAL_VERSION
+    cycle: str
+    input_file: str
+    input_sha256: str
+    config_sha256: str
+    seed: int
+    solver: dict[str, float | int | str] = Field(default_factory=dict)
+    selection: tuple[SelectionEntry, ...] = ()
+    selection_quality: Quality | None = None
+    clubs: tuple[Club, ...] = ()
+    rounds: tuple[Round, ...] = ()
+    quality: Quality = Quality()
+    """Quality of the matching (clubs and sessions together)."""
+    breakdown: Breakdown | None = None
+    moved: tuple[str, ...] = ()
+    """With --keep: Dutch lines saying who moved and why."""
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def layout(self) -> Layout:
+        return Layout(clubs=self.clubs, rounds=self.rounds)
+
+    @property
+    def selected(self) -> tuple[str, ...]:
+        return tuple(e.name for e in self.selection if e.selected)
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+
+
+def load_proposal(path: Path | str) -> Proposal:
+    """Read a proposal.json, or the one inside a run folder."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / "proposal.json"
+    try:
+        return Proposal.model_validate_json(path.read_bytes())
+    except FileNotFoundError:
+        raise UserError(f"Voorstel '{path}' bestaat niet.") from None
+    except (ValidationError, ValueError) as exc:
+        raise UserError(f"'{path}' is geen geldig voorstel van leernetwerk: {exc}") from None

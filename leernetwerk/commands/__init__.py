@@ -8,4 +8,8 @@ from __future__ import annotations
 
 import click
 
+from leernetwerk.commands import cycle, intake
+
 COMMANDS: list[click.Command] = []
+COMMANDS += [intake.template, intake.validate]
+COMMANDS += cycle.COMMANDS

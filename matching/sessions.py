@@ -1,0 +1,423 @@
+"""The session model: two rounds of 2–3-member learning sessions inside one club.
+
+Formulation (set partitioning over enumerated candidates): every subset of
+the club of an allowed size is a candidate session; for each candidate the
+best theme choices (one or two themes from what its members chose) are
+precomputed, keeping only the non-dominated ones (score versus whose first
+choice they cover). A Boolean per (round, candidate, theme choice) says the
+session takes place; hard rules are linear constraints over those Booleans.
+A club of 12 has 286 candidates of size 2–3, so the model is small and
+CP-SAT usually proves optimality in about a second, where a compact
+member-to-slot model did not within 30 s (measured by the team).
+
+Every rule is one named function that adds its constraints (returning the
+enforcement literal used to explain conflicts) or its objective terms.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from leernetwerk.config import CycleConfig
+from leernetwerk.domain import Registration
+from matching.criteria import candidate_themes, recommend_format, session_score
+
+SCALE = 100
+"""Objective coefficients are weights × 100, rounded: two decimals of precision."""
+SOFT_HARD_PENALTY = 100_000
+"""Per violation of a rule that is hard 'unless impossible' (pairs that met in an
+earlier cycle; hosting twice): larger than any achievable score gain."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible session: members (indices into the club), themes, its score."""
+
+    members: tuple[int, ...]
+    themes: tuple[str, ...]
+    score: float
+    covers_first_choice: frozenset[int]
+
+
+@dataclass(frozen=True)
+class SessionPins:
+    """The stuurgroep's pins that concern this club (names)."""
+
+    together: tuple[tuple[str, str, int], ...] = ()
+    apart: tuple[tuple[str, str], ...] = ()
+    host: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class SessionProblem:
+    club: int
+    members: tuple[Registration, ...]
+    config: CycleConfig
+    pins: SessionPins = SessionPins()
+    met_before: frozenset[frozenset[str]] = frozenset()
+    keep: tuple[tuple[int, frozenset[str]], ...] = ()
+    """With --keep: (round, member names) of the earlier proposal's sessions in this club."""
+
+    @property
+    def rounds(self) -> tuple[int, ...]:
+        return tuple(range(1, self.config.sessions.rounds + 1))
+
+    def index(self, name: str) -> int:
+        return [m.name for m in self.members].index(name)
+
+
+def enumerate_candidates(problem: SessionProblem) -> list[Candidate]:
+    """All allowed sessions with their non-dominated theme choices."""
+    members = problem.members
+    catalogue = problem.config.catalogue.names
+    apart = {frozenset(p) for p in problem.pins.apart}
+    lo, hi = problem.config.sessions.min_size, problem.config.sessions.max_size
+    candidates = []
+    for size in range(lo, hi + 1):
+        for combo in itertools.combinations(range(len(members)), size):
+            group = [members[i] for i in combo]
+            names = {m.name for m in group}
+            if any(pair <= names for pair in apart):
+                continue
+            options = candidate_themes(group, catalogue)
+            theme_sets = [()] if not options else [
+                tuple(ts) for k in (1, 2) for ts in itertools.combinations(options, k)
+            ]
+            scored = []
+            for themes in theme_sets:
+                covers = frozenset(
+                    i for i, m in zip(combo, group, strict=True) if m.first_choice in themes
+                )
+                scored.append((session_score(group, themes, problem.config), covers, themes))
+            for score, covers, themes in _non_dominated(scored):
+                candidates.append(Candidate(combo, themes, round(score, 4), covers))
+    return candidates
+
+
+def _non_dominated(scored):
+    """Keep theme choices not beaten on both score and first-choice coverage."""
+    scored = sorted(scored, key=lambda s: (-s[0], -len(s[1]), s[2]))
+    kept = []
+    for score, covers, themes in scored:
+        if any(k[0] >= score and k[1] >= covers for k in kept):
+            continue
+        kept.append((score, covers, themes))
+    return kept
+
+
+@dataclass
+class SessionModel:
+    """CP-SAT model of one club's sessions over all rounds."""
+
+    problem: SessionProblem
+    with_assumptions: bool = False
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    candidates: list[Candidate] = field(default_factory=list)
+    take: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    rules: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    """Dutch rule description → enforcement literal (assumption) for conflict cores."""
+    objective_terms: list[tuple[cp_model.LinearExprT, int]] = field(default_factory=list)
+    penalties: dict[str, list[cp_model.IntVar]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.candidates = enumerate_candidates(self.problem)
+        for r in self.problem.rounds:
+            for c, cand in enumerate(self.candidates):
+                self.take[r, c] = self.model.new_bool_var(
+                    f"club{self.problem.club}_r{r}_s{'-'.join(map(str, cand.members))}_{c}"
+                )
+        self.one_session_per_round()
+        self.no_repeated_pair()
+        self.session_has_possible_host()
+        self.not_met_before()
+        self.pinned_together()
+        self.pinned_host()
+        self.rounds_symmetry_breaking()
+        self.first_choice_terms()
+        self.stability_terms()
+        self.session_score_terms()
+
+    # -- helpers -----------------------------------------------------------
+
+    def rule(self, description: str) -> list[cp_model.IntVar]:
+        """The enforcement literal for a named hard rule (only when explaining)."""
+        if not self.with_assumptions:
+            return []
+        if description not in self.rules:
+            self.rules[description] = self.model.new_bool_var(f"rule: {description}")
+        return [self.rules[description]]
+
+    def name(self, i: int) -> str:
+        return self.problem.members[i].name
+
+    def containing(self, r: int, *members: int) -> list[cp_model.IntVar]:
+        return [
+            self.take[r, c]
+            for c, cand in enumerate(self.candidates)
+            if all(m in cand.members for m in members)
+        ]
+
+    # -- hard rules --------------------------------------------------------
+
+    def one_session_per_round(self) -> None:
+        """Hard: every member attends exactly one session of the allowed size per round."""
+        lo, hi = self.problem.config.sessions.min_size, self.problem.config.sessions.max_size
+        description = f"iedere deelnemer precies één bijeenkomst per ronde, met {lo}–{hi} deelnemers"
+        for r in self.problem.rounds:
+            for i in range(len(self.problem.members)):
+                self.model.add_exactly_one(self.containing(r, i)).only_enforce_if(
+                    self.rule(description)
+                )
+
+    def no_repeated_pair(self) -> None:
+        """Hard: no pair meets in two rounds of the same cycle."""
+        description = "geen paar ontmoet elkaar in beide rondes"
+        for i, j in itertools.combinations(range(len(self.problem.members)), 2):
+            meets = [v for r in self.problem.rounds for v in self.containing(r, i, j)]
+            if len(meets) > 1:
+                self.model.add_at_most_one(meets).only_enforce_if(self.rule(description))
+
+    def session_has_possible_host(self) -> None:
+        """Hard: each session has a member with 'Host mogelijk = ja' (who hosts is
+        decided afterwards by :func:`assign_hosts`, which rotates hosting)."""
+        description = "iedere bijeenkomst heeft een deelnemer die mag hosten"
+        for (_r, c), take in self.take.items():
+            if not any(self.problem.members[i].can_host for i in self.candidates[c].members):
+                self.model.add(take == 0).only_enforce_if(self.rule(description))
+
+    def not_met_before(self) -> None:
+        """Hard unless impossible: pairs that met in an earlier cycle do not meet again."""
+        for i, j in itertools.combinations(range(len(self.problem.members)), 2):
+            if frozenset((self.name(i), self.name(j))) in self.problem.met_before:
+                for r in self.problem.rounds:
+                    for var in self.containing(r, i, j):
+                        self.penalties.setdefault("met_before", []).append(var)
+                        self.objective_terms.append((var, -SOFT_HARD_PENALTY))
+
+    def pinned_together(self) -> None:
+        """Pin: X and Y in the same session in round r."""
+        for a, b, r in self.problem.pins.together:
+            i, j = self.problem.index(a), self.problem.index(b)
+            self.model.add(sum(self.containing(r, i, j)) == 1).only_enforce_if(
+                self.rule(f"pin: {a} en {b} samen in ronde {r}")
+            )
+
+    def pinned_host(self) -> None:
+        """Pin: X hosts a session in round r (X may host; two pinned hosts of a
+        round are never in the same session)."""
+        by_round: dict[int, list[int]] = {}
+        for name, r in self.problem.pins.host:
+            i = self.problem.index(name)
+            description = f"pin: {name} is host in ronde {r}"
+            if not self.problem.members[i].can_host:
+                description += f" (bij {name} staat 'Host mogelijk' op nee)"
+                self.model.add_bool_or([]).only_enforce_if(self.rule(description))
+            for j in by_round.get(r, []):
+                self.model.add(sum(self.containing(r, i, j)) == 0).only_enforce_if(
+                    self.rule(description)
+                )
+            by_round.setdefault(r, []).append(i)
+
+    def rounds_symmetry_breaking(self) -> None:
+        """Not a rule: swapping the two rounds gives an equally good layout, so
+        fix their order (the first member's partner with the lowest index is
+        lower in round 1). Only when nothing is tied to a specific round."""
+        p = self.problem
+        if len(p.rounds) != 2 or p.pins.together or p.pins.host or p.keep:
+            return
+        first = [
+            sum(min(m for m in cand.members if m != 0) * self.take[r, c]
+                for c, cand in enumerate(self.candidates) if 0 in cand.members)
+            for r in p.rounds
+        ]
+        self.model.add(first[0] < first[1])
+
+    # -- soft rules --------------------------------------------------------
+
+    def session_score_terms(self) -> None:
+        """Soft: the precomputed weighted score of each chosen session."""
+        for (_r, c), take in self.take.items():
+            coefficient = round(self.candidates[c].score * SCALE)
+            if coefficient:
+                self.objective_terms.append((take, coefficient))
+
+    def first_choice_terms(self) -> None:
+        """Soft: every member gets its first-choice theme in at least one of its sessions."""
+        weight = self.problem.config.weights.sessions.first_choice
+        if not weight:
+            return
+        for i in range(len(self.problem.members)):
+            covering = [
+                self.take[r, c]
+                for r in self.problem.rounds
+                for c, cand in enumerate(self.candidates)
+                if i in cand.covers_first_choice
+            ]
+            if not covering:
+                continue
+            got = self.model.new_bool_var(f"first_choice_{i}")
+            self.model.add(got <= sum(covering))
+            self.objective_terms.append((got, round(weight * SCALE)))
+
+    def stability_terms(self) -> None:
+        """Soft (with --keep): a session of the earlier proposal that stays as it was."""
+        weight = self.problem.config.weights.sessions.stability
+        if not self.problem.keep or not weight:
+            return
+        names = [m.name for m in self.problem.members]
+        for r, old in self.problem.keep:
+            for c, cand in enumerate(self.candidates):
+                if frozenset(names[i] for i in cand.members) == old and (r, c) in self.take:
+                    self.objective_terms.append(
+                        (self.take[r, c], round(weight * len(old) * SCALE))
+                    )
+
+    def set_objective(self) -> None:
+        self.model.maximize(sum(coef * var for var, coef in self.objective_terms))
+
+
+@dataclass(frozen=True)
+class PlannedSession:
+    round: int
+    members: tuple[str, ...]
+    """Host first."""
+    host: str | None
+    themes: tuple[str, ...]
+    format: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SessionResult:
+    status: str
+    sessions: tuple[PlannedSession, ...]
+    objective: float | None
+    bound: float | None
+    wall_time: float
+    deterministic_time: float
+    met_before_violations: int = 0
+    double_hosts: int = 0
+
+
+def solve_sessions(
+    problem: SessionProblem, *, seed: int, max_deterministic_time: float, num_workers: int = 1
+) -> SessionResult:
+    """Solve one club's sessions; objective and bound are in score units."""
+    sm = SessionModel(problem)
+    sm.set_objective()
+    solver = cp_model.CpSolver()
+    solver.parameters.random_seed = seed
+    solver.parameters.num_workers = num_workers
+    solver.parameters.max_deterministic_time = max_deterministic_time
+    code = solver.solve(sm.model)
+    status = {
+        cp_model.OPTIMAL: "optimal",
+        cp_model.FEASIBLE: "feasible",
+        cp_model.INFEASIBLE: "infeasible",
+    }.get(code, "unknown")
+    if status not in ("optimal", "feasible"):
+        return SessionResult(status, (), None, None, solver.wall_time, solver.deterministic_time)
+    chosen = [
+        (r, sm.candidates[c]) for (r, c), take in sm.take.items() if solver.boolean_value(take)
+    ]
+    hosts, double_hosts = assign_hosts(problem, chosen)
+    planned = []
+    for (r, cand), host in zip(chosen, hosts, strict=True):
+        order = [host] + [i for i in cand.members if i != host]
+        group = [problem.members[i] for i in cand.members]
+        fmt, reason = recommend_format(group, cand.themes)
+        planned.append(
+            PlannedSession(
+                round=r,
+                members=tuple(problem.members[i].name for i in order),
+                host=problem.members[host].name,
+                themes=cand.themes,
+                format=fmt,
+                reason=reason,
+            )
+        )
+    planned.sort(key=lambda s: (s.round, s.members))
+    penalty = sum(round(solver.value(v)) for vs in sm.penalties.values() for v in vs)
+    penalty *= SOFT_HARD_PENALTY
+    met = sum(round(solver.value(v)) for v in sm.penalties.get("met_before", []))
+    return SessionResult(
+        status=status,
+        sessions=tuple(planned),
+        objective=(solver.objective_value + penalty) / SCALE,
+        bound=(solver.best_objective_bound + penalty) / SCALE,
+        wall_time=solver.wall_time,
+        deterministic_time=solver.deterministic_time,
+        met_before_violations=met,
+        double_hosts=double_hosts,
+    )
+
+
+def explain_infeasible_sessions(problem: SessionProblem) -> list[str]:
+    """The named rules that together make this club's sessions impossible.
+
+    A separate feasibility-only solve (no objective, one worker: conflict
+    cores over assumptions are only reliable that way) with one assumption
+    literal per named hard rule and pin.
+    """
+    sm = SessionModel(problem, with_assumptions=True)
+    sm.model.clear_objective()
+    literals = list(sm.rules.values())
+    sm.model.add_assumptions(literals)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_deterministic_time = 30.0
+    code = solver.solve(sm.model)
+    if code != cp_model.INFEASIBLE:
+        return []
+    core = set(solver.sufficient_assumptions_for_infeasibility())
+    return [desc for desc, lit in sm.rules.items() if lit.index in core]
+
+
+def assign_hosts(
+    problem: SessionProblem, sessions: Sequence[tuple[int, Candidate]]
+) -> tuple[list[int], int]:
+    """Choose one host per session: only members who may host, pinned hosts
+    honoured, nobody hosting twice when the club has enough hosts.
+
+    Hosting does not change a session's score, so it is decided after the
+    sessions (a tiny assignment model) instead of inside the session model,
+    which keeps that model small. Returns the host per session (member index)
+    and how many members host more than once. Ties go to the member listed
+    first in the club; the solve is exact and deterministic.
+    """
+    model = cp_model.CpModel()
+    var: dict[tuple[int, int], cp_model.IntVar] = {}
+    for s, (_r, cand) in enumerate(sessions):
+        options = [i for i in cand.members if problem.members[i].can_host]
+        for i in options:
+            var[s, i] = model.new_bool_var(f"session{s}_host{i}")
+        model.add_exactly_one(var[s, i] for i in options)
+    pinned = {(problem.index(name), r) for name, r in problem.pins.host}
+    for s, (r, cand) in enumerate(sessions):
+        for i in cand.members:
+            if (i, r) in pinned and (s, i) in var:
+                model.add(var[s, i] == 1)
+    extra = []
+    for i in range(len(problem.members)):
+        hosted = [v for (s, m), v in var.items() if m == i]
+        if len(hosted) > 1:
+            e = model.new_int_var(0, len(hosted) - 1, f"extra_{i}")
+            model.add(sum(hosted) <= 1 + e)
+            extra.append(e)
+    tie_break = sum(i * v for (s, i), v in var.items())
+    model.minimize(1000 * sum(extra) + tie_break)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_deterministic_time = 10.0
+    code = solver.solve(model)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # pragma: no cover - model is feasible
+        raise RuntimeError("host assignment failed although every session has a possible host")
+    hosts = []
+    for s, (_r, cand) in enumerate(sessions):
+        hosts.append(next(i for i in cand.members if (s, i) in var and solver.boolean_value(var[s, i])))
+    twice = sum(1 for e in extra if solver.value(e) > 0)
+    return hosts, twice

@@ -1,0 +1,292 @@
+"""Capacity of the executor per cycle (DESIGN §10, report §4.3 and appendix E).
+
+Hours per cycle = fixed + per participant × participants, per activity group.
+The norms live in :class:`CapacityNorms` with the report's figures as
+defaults, including the line items inside each group so every number can be
+traced back to the report. All arithmetic is done in :class:`~decimal.Decimal`
+so that e.g. 22.8 × 30 is exactly 684 and rounding is half up, as the report
+rounds (572 h / 8 = 71.5 → 72 days), never banker's rounding.
+
+``CycleConfig`` has no ``[capacity]`` section yet: pass other norms as the
+``norms`` parameter of :func:`capacity` (see docs/cycle.md).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+CYCLE_MONTHS: tuple[int, ...] = (5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3, 4)
+"""Months of a cycle in order: May T+1 … April T+2."""
+
+MONTH_NAMES: dict[int, str] = {
+    1: "jan",
+    2: "feb",
+    3: "mrt",
+    4: "apr",
+    5: "mei",
+    6: "jun",
+    7: "jul",
+    8: "aug",
+    9: "sep",
+    10: "okt",
+    11: "nov",
+    12: "dec",
+}
+
+HOURS_PER_DAY = Decimal(8)
+HOURS_PER_WEEK = Decimal(36)
+WEEKS_PER_YEAR = Decimal(52)
+PRODUCTIVE_SHARE = Decimal("0.7")
+HOURS_PER_FTE = HOURS_PER_WEEK * WEEKS_PER_YEAR * PRODUCTIVE_SHARE
+"""1310.4 productive hours in one FTE-year (report: 70% productive)."""
+
+CENT = Decimal("0.01")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class LineItem(_Frozen):
+    """One line of the report's appendix E inside an activity group."""
+
+    label: str
+    fixed: Decimal = Field(Decimal(0), ge=0)
+    per_participant: Decimal = Field(Decimal(0), ge=0)
+
+
+class ActivityGroup(_Frozen):
+    """An activity group with its line items and the months its hours fall in."""
+
+    key: str
+    label: str
+    items: tuple[LineItem, ...]
+    months: tuple[int, ...]
+    """Calendar months (1–12) over which the group's hours are spread evenly."""
+
+    @model_validator(mode="after")
+    def _months_in_cycle(self) -> ActivityGroup:
+        if not self.months or any(m not in CYCLE_MONTHS for m in self.months):
+            raise ValueError("months moeten maandnummers 1–12 zijn (minstens één)")
+        if len(set(self.months)) != len(self.months):
+            raise ValueError("een maand staat dubbel in months")
+        return self
+
+    @property
+    def fixed(self) -> Decimal:
+        return sum((item.fixed for item in self.items), Decimal(0))
+
+    @property
+    def per_participant(self) -> Decimal:
+        return sum((item.per_participant for item in self.items), Decimal(0))
+
+    def hours(self, participants: int) -> Decimal:
+        return self.fixed + self.per_participant * participants
+
+
+def _group(key: str, label: str, months: tuple[int, ...], *items: LineItem) -> ActivityGroup:
+    return ActivityGroup(key=key, label=label, items=items, months=months)
+
+
+def _item(label: str, fixed: str = "0", per_participant: str = "0") -> LineItem:
+    return LineItem(label=label, fixed=Decimal(fixed), per_participant=Decimal(per_participant))
+
+
+EXECUTION_MONTHS = (9, 10, 11, 12, 1, 2, 3)
+"""Sep–Mar: start meetings, both rounds of sessions (the report's peak)."""
+
+DEFAULT_GROUPS: tuple[ActivityGroup, ...] = (
+    _group(
+        "startup",
+        "Opstart en werving",
+        (5,),
+        _item("Aanvang project, kennismaking en startbijeenkomst", fixed="12"),
+        _item("Updaten zelfevaluatieformulier en aanmeldingsformulieren", fixed="8"),
+    ),
+    _group(
+        "selection",
+        "Selectie",
+        (5, 6),
+        _item("Beoordelen inschrijvingen op compleetheid", per_participant="1"),
+        _item("Quick scan van leervragen en zelfevaluaties", fixed="4", per_participant="0.25"),
+        _item("Selectievoorstel op basis van het afwegingskader", per_participant="0.25"),
+        _item("Totaalbeeld en voorstel selectie bespreken", fixed="6"),
+        _item("Communicatie deelnemers en afwijzingsbrieven", per_participant="0.25"),
+    ),
+    _group(
+        "matching",
+        "Matching",
+        (6, 7),
+        _item("Indeling in clubs en leerbijeenkomsten", per_participant="1"),
+        _item("Voorstel matching accorderen en aanpassingen doorvoeren", fixed="10"),
+        _item("Communicatie deelnemers en inplannen dataslots", per_participant="0.25"),
+    ),
+    _group(
+        "preparation",
+        "Voorbereidingsbijeenkomsten",
+        EXECUTION_MONTHS,
+        _item("Startbijeenkomst per club", per_participant="0.6"),
+        _item("Inplannen (voorbereidende) bijeenkomsten", per_participant="0.5"),
+        _item("Inhoud en draaiboek per leerbijeenkomst", per_participant="4.4"),
+    ),
+    _group(
+        "sessions",
+        "Leerbijeenkomsten",
+        EXECUTION_MONTHS,
+        _item("Organisatorische zaken rondom leerbijeenkomsten", per_participant="1.6"),
+        _item("Uitvoeren leerbijeenkomsten en nazorg", per_participant="11.6"),
+        _item("Procesupdate begeleidingscommissie", fixed="6"),
+    ),
+    _group(
+        "closing",
+        "Afronding",
+        (3, 4),
+        _item("Terugkommoment per club", per_participant="0.6"),
+        _item("Korte rapportage geleerde lessen en leerproces", fixed="4", per_participant="0.5"),
+        _item("Algehele evaluatie met de begeleidingscommissie", fixed="10"),
+        _item("Kennisverspreiding en communicatie", fixed="16"),
+    ),
+    _group(
+        "management",
+        "Projectmanagement, afstemming en overleg",
+        tuple(m for m in CYCLE_MONTHS if m != 8),
+        _item("Projectmanagement, afstemming en overleg", fixed="40"),
+    ),
+)
+"""The report's appendix E (totals 116 h fixed + 22.8 h per participant).
+
+Month placement is ours: the report only says the peak is Sep–Mar and summer
+is nearly empty. Project management runs all year except August."""
+
+
+class CapacityNorms(_Frozen):
+    """The executor's norms: activity groups with fixed and per-participant hours."""
+
+    groups: tuple[ActivityGroup, ...] = DEFAULT_GROUPS
+
+    @model_validator(mode="after")
+    def _unique_keys(self) -> CapacityNorms:
+        keys = [g.key for g in self.groups]
+        if len(set(keys)) != len(keys):
+            raise ValueError("activiteitsgroepen moeten een unieke key hebben")
+        return self
+
+    @property
+    def fixed(self) -> Decimal:
+        return sum((g.fixed for g in self.groups), Decimal(0))
+
+    @property
+    def per_participant(self) -> Decimal:
+        return sum((g.per_participant for g in self.groups), Decimal(0))
+
+
+class Capacity(_Frozen):
+    """The executor's capacity for one number of participants."""
+
+    participants: int
+    hours: Decimal
+    days: int
+    """hours / 8, rounded half up."""
+    fte: Decimal
+    """hours / (36 × 52 × 0.7), rounded half up to 2 decimals."""
+    groups: dict[str, Decimal]
+    """Hours per activity group (key → hours)."""
+    months: dict[int, Decimal]
+    """Hours per calendar month, in cycle order May … April; sums to ``hours``."""
+
+    def as_json(self, norms: CapacityNorms) -> dict[str, object]:
+        """Plain JSON object: numbers as int when whole, else float."""
+        labels = {g.key: g.label for g in norms.groups}
+        return {
+            "participants": self.participants,
+            "hours": _number(self.hours),
+            "days": self.days,
+            "fte": _number(self.fte),
+            "groups": {
+                key: {"label": labels[key], "hours": _number(h)} for key, h in self.groups.items()
+            },
+            "months": {MONTH_NAMES[m]: _number(h) for m, h in self.months.items()},
+        }
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def days_for(hours: Decimal) -> int:
+    """Project days: hours / 8 rounded half up (71.5 → 72, as the report does)."""
+    return int((hours / HOURS_PER_DAY).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def fte_for(hours: Decimal) -> Decimal:
+    """FTE: hours / (36 h × 52 weeks × 70% productive), two decimals, half up."""
+    return (hours / HOURS_PER_FTE).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def spread_over_months(hours: Decimal, months: tuple[int, ...]) -> dict[int, Decimal]:
+    """Spread hours evenly over months in cents; the last month takes the
+    rounding remainder so the parts always sum exactly to ``hours``."""
+    share = (hours / len(months)).quantize(CENT, rounding=ROUND_HALF_UP)
+    parts = {month: share for month in months}
+    parts[months[-1]] = hours - share * (len(months) - 1)
+    return parts
+
+
+def monthly_profile(norms: CapacityNorms, participants: int) -> dict[int, Decimal]:
+    """Hours per month May … April, summed over all activity groups."""
+    profile = {month: Decimal(0) for month in CYCLE_MONTHS}
+    for group in norms.groups:
+        for month, hours in spread_over_months(group.hours(participants), group.months).items():
+            profile[month] += hours
+    return profile
+
+
+def capacity(participants: int, norms: CapacityNorms | None = None) -> Capacity:
+    """The executor's hours, days, FTE, per-group hours and monthly profile."""
+    if participants < 0:
+        raise ValueError("participants must be >= 0")
+    norms = norms or CapacityNorms()
+    groups = {g.key: g.hours(participants) for g in norms.groups}
+    hours = sum(groups.values(), Decimal(0))
+    return Capacity(
+        participants=participants,
+        hours=hours,
+        days=days_for(hours),
+        fte=fte_for(hours),
+        groups=groups,
+        months=monthly_profile(norms, participants),
+    )
+
+
+def format_hours(value: Decimal) -> str:
+    """Dutch number: decimal comma, no trailing zeros (62,5; 800)."""
+    if value == value.to_integral_value():
+        return f"{int(value)}"
+    return f"{value.normalize():f}".replace(".", ",")
+
+
+def format_table(rows: list[Capacity], norms: CapacityNorms) -> str:
+    """Dutch plain-text table: totals, hours per activity group, monthly profile."""
+    lines = [_row("Aantal deelnemers", [str(r.participants) for r in rows])]
+    lines.append(_row("Uren", [format_hours(r.hours) for r in rows]))
+    lines.append(_row("Dagen", [str(r.days) for r in rows]))
+    lines.append(_row("Fte", [format_hours(r.fte) for r in rows]))
+    lines.append("")
+    lines.append("Uren per activiteitsgroep:")
+    for group in norms.groups:
+        lines.append(_row(group.label, [format_hours(r.groups[group.key]) for r in rows]))
+    lines.append("")
+    lines.append("Uren per maand (mei … april):")
+    for month in CYCLE_MONTHS:
+        lines.append(_row(MONTH_NAMES[month], [format_hours(r.months[month]) for r in rows]))
+    lines.append("")
+    lines.append(
+        "Dagen = uren / 8 (half naar boven afgerond); fte = uren / (36 × 52 × 0,7 productief)."
+    )
+    return "\n".join(lines)
+
+
+def _row(label: str, cells: list[str]) -> str:
+    return f"{label:<42}" + "".join(f"{cell:>10}" for cell in cells)

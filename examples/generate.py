@@ -28,6 +28,7 @@ import datetime as dt
 import random
 import re
 import sys
+import unicodedata
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -518,8 +519,8 @@ def theme_choices(rng: random.Random, chosen: Sequence[str]) -> tuple[ThemeChoic
 
 def email_for(name: str) -> str:
     """A role address on the reserved ``.example`` domain: never a real mailbox."""
-    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold().replace("'s-", "s-")).strip("-")
-    slug = slug.replace("ú", "u")
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.casefold().replace("'s-", "s-")).strip("-")
     return f"leernetwerk@{slug}.example"
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import click
 
-from leernetwerk.commands import cycle, intake
+from leernetwerk.commands import cycle as cycle_commands
+from leernetwerk.commands import intake
 
 COMMANDS: list[click.Command] = []
 COMMANDS += [intake.template, intake.validate]
-COMMANDS += cycle.COMMANDS
+COMMANDS += cycle_commands.COMMANDS

@@ -1,0 +1,184 @@
+"""proposal.xlsx: every sheet, reviewable and printable, text never a formula."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from leernetwerk.reports import ROUND_HEADERS, write_proposal_workbook
+from leernetwerk.reports.checks import check_proposal
+from tests.fixtures_proposal import (
+    FORMULA_NAMES,
+    HTML_NAME,
+    build_config,
+    build_proposal,
+    build_registrations,
+)
+
+SHEETS = ["Overzicht", "Selectie", "Clubs", "Ronde 1", "Ronde 2", "Heatmap", "Score"]
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture proposal written once as a workbook."""
+    path = tmp_path_factory.mktemp("wb") / "proposal.xlsx"
+    registrations = build_registrations()
+    write_proposal_workbook(build_proposal(registrations), registrations, build_config(), path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def wb(written: Path):
+    return load_workbook(written)
+
+
+def sheet_xml(path: Path, title: str) -> str:
+    """The raw XML of the worksheet called ``title``."""
+    wb = load_workbook(path, read_only=True)
+    index = wb.sheetnames.index(title) + 1
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(f"xl/worksheets/sheet{index}.xml").decode("utf-8")
+
+
+def test_workbook_has_every_sheet_in_order(wb):
+    assert wb.sheetnames == SHEETS
+
+
+def test_table_sheets_have_frozen_header_and_autofilter(wb):
+    for title in SHEETS:
+        ws = wb[title]
+        assert ws.freeze_panes in ("A2", "C2"), title
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), title
+
+
+def test_every_sheet_prints_landscape_one_page_wide(wb):
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.fitToWidth == 1
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_heatmap_has_a_colour_scale_from_0_to_4(wb):
+    ws = wb["Heatmap"]
+    rules = [rule for cf in ws.conditional_formatting for rule in cf.rules]
+    (rule,) = rules
+    assert rule.type == "colorScale"
+    values = [float(v.val) for v in rule.colorScale.cfvo]
+    assert values == [0, 2, 4]
+
+
+def test_heatmap_has_one_row_per_participant_grouped_by_club(wb):
+    proposal = build_proposal()
+    ws = wb["Heatmap"]
+    rows = [(r[0], r[1]) for r in ws.iter_rows(min_row=2, max_col=2, values_only=True)]
+    expected = [(club.id, name) for club in proposal.clubs for name in club.members]
+    assert rows == expected
+
+
+def test_overview_has_a_native_bar_chart_of_balance_per_club(wb):
+    ws = wb["Overzicht"]
+    (chart,) = ws._charts
+    assert chart.tagname == "barChart"
+    assert len(chart.series) == 2  # tekort, overschot/neutraal
+
+
+def test_overview_reports_quality_and_checks(wb):
+    values = {r[0]: r[1] for r in wb["Overzicht"].iter_rows(min_row=2, max_col=2, values_only=True)}
+    proposal = build_proposal()
+    assert values["Doelfunctie"] == proposal.quality.objective
+    assert values["Beste grens"] == proposal.quality.bound
+    assert values["Verhouding doelfunctie / basislijn"] == pytest.approx(
+        proposal.quality.objective / proposal.quality.baseline_objective
+    )
+    assert values["Controle"] == "alle harde regels OK"
+    assert values["Seed"] == proposal.seed
+
+
+def test_formula_looking_names_stay_text_in_every_sheet(wb):
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
+                    assert cell.data_type == "s", (ws.title, cell.coordinate, cell.value)
+
+
+def test_saved_xml_has_no_formula_elements(written):
+    for title in SHEETS:
+        xml = sheet_xml(written, title)
+        assert "<f>" not in xml and "<f " not in xml, title
+
+
+def test_formula_names_arrive_literally(wb):
+    names = {c.value for c in wb["Selectie"]["A"][1:]}
+    assert set(FORMULA_NAMES) <= names
+    assert HTML_NAME in names
+
+
+def test_round_sheet_has_one_row_per_session_member(wb):
+    proposal = build_proposal()
+    for rnd in proposal.rounds:
+        ws = wb[f"Ronde {rnd.round}"]
+        header = [c.value for c in ws[1]]
+        assert header == list(ROUND_HEADERS)
+        rows = list(ws.iter_rows(min_row=2, values_only=True))
+        assert len(rows) == sum(len(s.members) for s in rnd.sessions)
+        for number, session in enumerate(rnd.sessions, start=1):
+            mine = [r for r in rows if r[1] == number]
+            assert [r[2] for r in mine] == list(session.members)
+            assert {r[0] for r in mine} == {session.club}
+            assert [r[2] for r in mine if r[3] == "ja"] == [session.host]
+
+
+def test_round_sheet_can_be_edited_back_into_sessions(wb):
+    """The edit contract: grouping rows by (Sessie) rebuilds the sessions."""
+    proposal = build_proposal()
+    ws = wb["Ronde 1"]
+    sessions: dict[int, set[str]] = {}
+    for club, number, name, *_ in ws.iter_rows(min_row=2, values_only=True):
+        sessions.setdefault(number, set()).add(name)
+    assert sorted(map(sorted, sessions.values())) == sorted(
+        sorted(s.members) for s in proposal.rounds[0].sessions
+    )
+
+
+def test_round_sheet_validates_session_numbers_and_host(wb):
+    ws = wb["Ronde 1"]
+    kinds = sorted(dv.type for dv in ws.data_validations.dataValidation)
+    assert kinds == ["list", "whole"]
+
+
+def test_score_sheet_rows_add_up(wb):
+    proposal = build_proposal()
+    rows = list(wb["Score"].iter_rows(min_row=2, values_only=True))
+    total = [r for r in rows if r[0] == "totaal" and r[5] == "Totaal"]
+    assert total[0][9] == pytest.approx(proposal.breakdown.total)
+    for r in rows:
+        if r[7] is not None:  # a criterion row: contribution = weight × raw
+            assert r[9] == pytest.approx(r[7] * r[8])
+    assert {r[0] for r in rows} == {"totaal", "club", "sessie"}
+
+
+def test_checks_flag_a_repeated_pair():
+    """A layout where a pair meets twice is reported, not hidden."""
+    registrations = build_registrations()
+    proposal = build_proposal(registrations)
+    first, second = proposal.rounds
+    repeated = second.model_copy(update={"sessions": first.sessions})
+    broken = proposal.model_copy(update={"rounds": (first, repeated)})
+    results = {c.label: c for c in check_proposal(broken, registrations, build_config())}
+    assert not results["Geen paar twee keer samen"].ok
+    assert results["Clubgrootte"].ok
+
+
+def test_selected_count_and_sheet_rows_match(wb):
+    proposal = build_proposal()
+    selection = list(wb["Selectie"].iter_rows(min_row=2, values_only=True))
+    assert len(selection) == len(proposal.selection)
+    assert sum(r[1] == "ja" for r in selection) == len(proposal.selected)
+    clubs = list(wb["Clubs"].iter_rows(min_row=2, values_only=True))
+    assert len(clubs) == len(proposal.selected)
+    assert all(re.fullmatch(r"(tekort|overschot|neutraal)", r[2]) for r in clubs)

@@ -526,6 +526,8 @@ class _Registered:
     registrations: list[Registration] = field(default_factory=list)
     names: dict[str, tuple[str, int]] = field(default_factory=dict)
     """name key → (name as written, row) for every named row, readable or not."""
+    readable: bool = False
+    """Whether names could be read at all (sheet and its Naam column present)."""
 
 
 def _read_registrations_sheet(
@@ -534,7 +536,7 @@ def _read_registrations_sheet(
     _map_columns(table, REGISTRATION_COLUMNS, REQUIRED_REGISTRATION_COLUMNS, problems)
     variants = list(config.cycle.execution_variants)
     parse_variant = choice_parser({name_key(v): v for v in variants}, variants, "uitvoeringsvariant")
-    result = _Registered()
+    result = _Registered(readable=COL_NAME in table.columns)
     for number, values in table.rows:
         row = _Row(table, number, values, problems)
         name = row.read(COL_NAME, parse_text, "", required=True)
@@ -630,12 +632,15 @@ def _registrant_key(
     if not name:
         return None
     key = name_key(name)
+    if not registered.readable:
+        return None  # the missing sheet or column is reported already
     if key not in registered.names:
         known = [written for written, _ in registered.names.values()]
+        hint = did_you_mean(name, known) if known else ""
         row.problem(
             table.header(COL_NAME),
             name,
-            f"'{name}' staat niet in het blad '{SHEET_REGISTRATIONS}'." + did_you_mean(name, known),
+            f"'{name}' staat niet in het blad '{SHEET_REGISTRATIONS}'." + hint,
         )
         return None
     if seen is not None:
@@ -683,7 +688,7 @@ def _score_columns(table: Table, catalogue: ThemeCatalogue, problems: list[Probl
                 row=table.header_row,
                 column=header,
                 message=(
-                    f"onbekend thema in de kolomnaam; bedoelde u '{hint}'?"
+                    f"onbekend thema in de kolomnaam. Bedoelde u '{hint}'?"
                     if hint
                     else "onbekende kolom, wordt niet gelezen. Gebruik de thema's uit de "
                     "catalogus (zie blad Instructies)."

@@ -1,0 +1,43 @@
+"""Shared test fixtures (kept small; module-specific builders live in their tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from leernetwerk.config import CycleConfig
+
+SheetRows = dict[str, Sequence[Sequence[Any]]]
+"""Sheet title → rows (the first row is the header), as typed in Excel."""
+
+
+def build_xlsx(path: Path, sheets: SheetRows) -> Path:
+    """Write a plain workbook with exactly these sheets and cell values."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for values in rows:
+            ws.append(list(values))
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def default_config() -> CycleConfig:
+    """The default cycle config: deadline 1 May 2026, the ten default themes."""
+    return CycleConfig()
+
+
+@pytest.fixture
+def make_xlsx(tmp_path: Path) -> Callable[..., Path]:
+    """Build a hand-made workbook in ``tmp_path``: ``make_xlsx(sheets, name=...)``."""
+
+    def make(sheets: SheetRows, name: str = "aanmeldingen.xlsx") -> Path:
+        return build_xlsx(tmp_path / name, sheets)
+
+    return make

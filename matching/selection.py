@@ -758,7 +758,7 @@ def select(
     ``progress(stage, done, total)`` is called after each solve.
     Raises :class:`UserError` (Dutch) for pins that cannot be honoured.
     """
-    from matching.selection_explain import explain  # the explainer builds on this module
+    from matching.selection_explain import explain, hard_violations  # builds on this module
 
     problem, not_candidates = build_problem(
         registrations, config, places=places, participation=participation
@@ -787,13 +787,18 @@ def select(
             "de selectie is niet bewezen optimaal binnen de tijdslimiet "
             f"(solver.max_deterministic_time = {problem.settings.max_deterministic_time})"
         )
-    baseline = baseline_selection(problem)
+    baseline = baseline_selection(problem, solution.balance_limit)
+    baseline_objective = (
+        None
+        if hard_violations(problem, solution, baseline)
+        else scaled_objective(problem, baseline) / SCALE
+    )
     quality = Quality(
         status=solution.status,
         objective=objective,
         bound=bound,
         gap=relative_gap(objective, bound),
-        baseline_objective=scaled_objective(problem, baseline) / SCALE,
+        baseline_objective=baseline_objective,
         wall_time=round(solution.wall_time + explained.wall_time, 3),
         deterministic_time=round(solution.deterministic_time + explained.deterministic_time, 3),
     )
@@ -821,9 +826,11 @@ def select(
     )
 
 
-def baseline_selection(problem: SelectionProblem) -> list[Candidate]:
-    """A simple greedy baseline for comparison: pins, then timely before late, then
-    safety-net priority, no earlier participation, tie-break order; balance ignored."""
+def baseline_selection(problem: SelectionProblem, balance_limit: int) -> list[Candidate]:
+    """A simple greedy baseline for comparison: pins first, then timely before late,
+    safety-net priority, no earlier participation, tie-break order; a candidate is
+    skipped when it would push |deficit − other| past the limit (a second pass fills
+    what is left). Spread is ignored. Reported only when it keeps every hard rule."""
     order = sorted(
         problem.candidates,
         key=lambda c: (not c.pinned, c.late, -c.priority, bool(c.earlier), c.tie_rank),
@@ -831,8 +838,14 @@ def baseline_selection(problem: SelectionProblem) -> list[Candidate]:
     chosen: list[Candidate] = []
     used: set[str] = set()
     room = problem.places
-    for c in order:
-        if c.places <= room and not used & set(c.represents):
+    for balance_aware in (True, False):
+        for c in order:
+            if c in chosen or c.places > room or used & set(c.represents):
+                continue
+            after = [*chosen, c]
+            if balance_aware and not c.pinned:
+                if abs(deficit_places(after) - other_places(after)) > max(balance_limit, 1):
+                    continue
             chosen.append(c)
             used |= set(c.represents)
             room -= c.places

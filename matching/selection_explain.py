@@ -218,6 +218,11 @@ def reasons_rejected(
         return reasons
     target = best_swap(problem, solution, chosen, r, pool)
     reasons.append(_swap_sentence(problem, solution, chosen, r, target))
+    cheaper_other = weakest(
+        problem, (o for o in peers if o.deficit != r.deficit and o.priority < r.priority)
+    )
+    if cheaper_other is not None and target.deficit == r.deficit:
+        reasons.append(_swap_sentence(problem, solution, chosen, r, cheaper_other))
     return reasons
 
 

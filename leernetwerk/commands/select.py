@@ -1,0 +1,102 @@
+"""``leernetwerk select``: propose and explain who takes part (GitHub issue 3).
+
+Reads the registrations workbook, runs :func:`matching.selection.select`,
+prints a Dutch summary and writes ``DIR/selection.json`` (a
+:class:`~leernetwerk.proposal.Proposal` holding only the selection) through
+:func:`leernetwerk.fsutil.write_outputs`: all or nothing, never into a
+non-empty folder without ``--force``, nothing at all when the input is invalid.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from leernetwerk.config import CycleConfig, load_cycle_config
+from leernetwerk.fsutil import sha256_bytes, sha256_file, write_outputs
+from leernetwerk.proposal import Proposal
+
+
+def config_sha256(path: Path | None, config: CycleConfig) -> str:
+    """SHA-256 of cycle.toml as given, or of the default config (canonical JSON) without one."""
+    if path is not None:
+        return sha256_file(path)
+    canonical = json.dumps(config.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return sha256_bytes(canonical.encode("utf-8"))
+
+
+@click.command("select")
+@click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--cycle", "cycle_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+    help="Cycleconfiguratie (cycle.toml); zonder: de standaardinstellingen.",
+)
+@click.option(
+    "--places", type=click.IntRange(min=1), default=None,
+    help="Aantal plaatsen (standaard: cycle.places uit de configuratie).",
+)
+@click.option("--out", "out", type=click.Path(path_type=Path), required=True,
+              help="Uitvoermap voor selection.json.")
+@click.option("--force", is_flag=True, help="Vervang de uitvoer in een niet-lege map.")
+def select_command(
+    workbook: Path, cycle_path: Path | None, places: int | None, out: Path, force: bool
+) -> int:
+    """Stel een selectie voor en leg elke keuze uit."""
+    from leernetwerk.intake import load_registrations
+    from matching.selection import select
+
+    config = load_cycle_config(cycle_path)
+    if not workbook.is_file():
+        from leernetwerk.errors import UserError
+
+        raise UserError(f"Aanmeldingen '{workbook}' bestaat niet.")
+    registrations = load_registrations(workbook, config)
+    result = select(registrations, config, places=places)
+
+    proposal = Proposal(
+        cycle=config.cycle.name,
+        input_file=workbook.name,
+        input_sha256=sha256_file(workbook),
+        config_sha256=config_sha256(cycle_path, config),
+        seed=config.solver.seed,
+        solver=dict(result.settings),
+        selection=result.entries,
+        selection_quality=result.quality,
+        warnings=result.warnings,
+    )
+    inputs = (workbook,) + ((cycle_path,) if cycle_path is not None else ())
+    written = write_outputs(
+        out,
+        {"selection.json": lambda path: path.write_text(proposal.to_json(), encoding="utf-8")},
+        force=force,
+        inputs=inputs,
+    )
+    echo_summary(result, registrations_count=len(registrations))
+    for path in written:
+        click.echo(f"Geschreven: {path}")
+    return 0
+
+
+def echo_summary(result, registrations_count: int) -> None:  # type: ignore[no-untyped-def]
+    """Print the Dutch summary: counts, balance, quality, one line per registrant."""
+    places = result.settings.get("places")
+    deficit, other = result.balance
+    q = result.quality
+    click.echo(
+        f"Selectie: {len(result.selected)} van {registrations_count} aanmeldingen geselecteerd "
+        f"({places} plaatsen)."
+    )
+    click.echo(f"Balans: {deficit} tekort tegen {other} overschot/neutraal.")
+    gap = f"{q.gap:.2%}" if q.gap is not None else "onbekend"
+    click.echo(
+        f"Kwaliteit: {q.status.value}, doelwaarde {q.objective}, grens {q.bound}, gat {gap}, "
+        f"seed {result.settings.get('seed')}."
+    )
+    for warning in result.warnings:
+        click.echo(f"Waarschuwing: {warning}")
+    for entry in result.entries:
+        mark = "JA " if entry.selected else "nee"
+        reason = entry.reasons[0] if entry.reasons else ""
+        click.echo(f"  [{mark}] {entry.name}: {reason}")

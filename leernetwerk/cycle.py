@@ -97,7 +97,8 @@ PHASES: tuple[PhaseSpec, ...] = (
         Phase.CLOSING,
         (2, 3, 1),
         (2, 4, 30),
-        "terugkommoment per club, algehele evaluatie, kennisdocument, lessen voor de volgende cyclus",
+        "terugkommoment per club, algehele evaluatie, kennisdocument, "
+        "lessen voor de volgende cyclus",
         ("cyclusrapport", "historie voor de volgende cyclus"),
     ),
 )
@@ -280,7 +281,8 @@ def _meeting_from_row(
     try:
         kind = MeetingKind(cells["Soort"].lower())
     except ValueError:
-        bad("Soort", "onbekende soort." + did_you_mean(cells["Soort"], [k.value for k in MeetingKind]))
+        kinds = [k.value for k in MeetingKind]
+        bad("Soort", "onbekende soort." + did_you_mean(cells["Soort"], kinds))
     club = _whole(cells, "Club", 1, None, bad)
     round_ = _whole(cells, "Ronde", 1, 2, bad)
     if kind is MeetingKind.SESSION and round_ is None and not cells["Ronde"]:
@@ -683,7 +685,9 @@ class CycleState:
     has_plan: bool
 
     def meetings_of(self, kind: MeetingKind, round_: int | None = None) -> list[Meeting]:
-        return [m for m in self.meetings if m.kind is kind and (round_ is None or m.round == round_)]
+        return [
+            m for m in self.meetings if m.kind is kind and (round_ is None or m.round == round_)
+        ]
 
 
 def _held(state: CycleState, kind: MeetingKind, round_: int | None = None) -> bool:
@@ -843,6 +847,35 @@ def _registration_findings(path: Path, config: CycleConfig) -> tuple[list[str], 
     return missing, notes
 
 
+def round_window(budget_year: int, round_: int) -> tuple[dt.date, dt.date]:
+    """Round 1 runs Sep–Dec T+1, round 2 Jan–Mar T+2 (DESIGN §3)."""
+    if round_ == 1:
+        return dt.date(budget_year + 1, 9, 1), dt.date(budget_year + 1, 12, 31)
+    return dt.date(budget_year + 2, 1, 1), dt.date(budget_year + 2, 3, 31)
+
+
+def _dates_outside_rounds(meetings: list[Meeting], budget_year: int, sheet: str) -> list[Problem]:
+    """Warn about learning sessions dated outside their round's months."""
+    problems = []
+    for m in meetings:
+        if m.kind is not MeetingKind.SESSION or m.date is None or m.round is None:
+            continue
+        start, end = round_window(budget_year, m.round)
+        if not start <= m.date <= end:
+            problems.append(
+                Problem(
+                    severity=Severity.WARNING,
+                    sheet=sheet,
+                    row=m.row,
+                    column="Datum",
+                    value=m.date.isoformat(),
+                    message=f"ronde {m.round} loopt van {format_date(start)} tot en met "
+                    f"{format_date(end)}.",
+                )
+            )
+    return problems
+
+
 def cycle_status(cycle: Path | str, today: dt.date | None = None) -> Status:
     """Everything ``leernetwerk status`` shows, computed from the cycle folder."""
     cycle_dir = cycle_dir_of(cycle)
@@ -888,6 +921,7 @@ def cycle_status(cycle: Path | str, today: dt.date | None = None) -> Status:
     if matching and not plan.is_file():
         missing.append(f"de sessieplanning {PLAN_FILE} ontbreekt")
     missing += [f"{m.describe()} heeft nog geen datum" for m in meetings if m.date is None]
+    problems += _dates_outside_rounds(meetings, config.cycle.budget_year, plan.name)
     statuses = [(m, m.state(state)) for m in milestones(config)]
     return Status(
         name=config.cycle.name,
@@ -917,8 +951,8 @@ def format_status(status: Status) -> str:
         lines.append(f"Huidige fase: {names}")
         for window in status.phases:
             lines.append(
-                f"  {window.phase.value}: {format_date(window.start)} – {format_date(window.end)}; "
-                f"{window.activities}"
+                f"  {window.phase.value}: {format_date(window.start)} – "
+                f"{format_date(window.end)}; {window.activities}"
             )
     else:
         lines.append(f"Huidige fase: geen ({_between_phases(status)})")
@@ -973,7 +1007,7 @@ COMMENTS: dict[str, str] = {
     "themes.catalogue.name": "Name of the main theme.",
     "themes.catalogue.subthemes": "Its subthemes (may be empty).",
     "selection": "Hard rules of the selection.",
-    "selection.balance_tolerance": "|deficit - (surplus + neutral)| among the selected at most this.",
+    "selection.balance_tolerance": "|deficit - (surplus + neutral)| of the selected at most this.",
     "clubs": "Club sizes and balance.",
     "clubs.min_size": "Smallest club.",
     "clubs.max_size": "Largest club.",
@@ -985,7 +1019,7 @@ COMMENTS: dict[str, str] = {
     "sessions.rounds": "Number of rounds (1 or 2).",
     "weights": "Weights of the soft criteria; 0 switches a criterion off.",
     "weights.selection": "Selection weights.",
-    "weights.selection.safety_net": "Per selected registrant: weight x priority (aanvullend 2, regulier 1).",
+    "weights.selection.safety_net": "Per selected: weight x priority (aanvullend 2, regulier 1).",
     "weights.selection.balance": "Penalty per unit of |deficit - other| among the selected.",
     "weights.selection.province_spread": "Per distinct province represented.",
     "weights.selection.size_spread": "Per distinct size class represented.",
@@ -1004,7 +1038,7 @@ COMMENTS: dict[str, str] = {
     "weights.sessions.similar_level": "Per pair with equal level on a theme both chose.",
     "weights.sessions.balance_mix": "Per session with a deficit and a surplus/neutral member.",
     "weights.sessions.size_gap": "Penalty per pair two or more size classes apart.",
-    "weights.sessions.first_choice": "Per member whose first-choice theme is in one of its sessions.",
+    "weights.sessions.first_choice": "Per member with its first-choice theme in a session.",
     "weights.sessions.stability": "With --keep: per member that keeps its earlier session.",
     "pins": "Stuurgroep decisions honoured on every rerun.",
     "pins.select": 'Always select these registrants, e.g. ["Zwolle"].',

@@ -258,8 +258,9 @@ def test_status_reads_incomplete_registrations(tmp_path):
         safety_net=SafetyNet.NONE,
         execution_variant="gemeentelijk",
     )
-    io.write_registrations(Registrations(registrations=(registration,)), folder / "aanmeldingen.xlsx")
-    assert intake.read_registrations(folder / "aanmeldingen.xlsx", CycleConfig()).incomplete
+    workbook = folder / "aanmeldingen.xlsx"
+    io.write_registrations(Registrations(registrations=(registration,)), workbook)
+    assert intake.read_registrations(workbook, CycleConfig()).incomplete
     status = cycle_status(folder, dt.date(2027, 5, 10))
     assert any("'Zwolle' is onvolledig" in m for m in status.missing)
 
@@ -304,7 +305,8 @@ def test_a_decision_records_who_when_which_run_and_hashes(tmp_path):
 
 def test_matching_cannot_be_decided_before_the_selection(tmp_path, capsys):
     folder = make_cycle(tmp_path, "2027-2028", 2026)
-    run = make_run(folder, "20270620-100000-c0ffee00", make_proposal("2027-2028", sessions=TWO_ROUNDS))
+    proposal = make_proposal("2027-2028", sessions=TWO_ROUNDS)
+    run = make_run(folder, "20270620-100000-c0ffee00", proposal)
     assert main(["decide", str(folder), "matching", "--run", run]) == 1
     assert "pas worden vastgelegd als de selectie is besloten" in capsys.readouterr().err
     assert list_decisions(folder) == []
@@ -316,7 +318,8 @@ def test_matching_must_use_the_decided_selection(tmp_path):
     record_decision(folder, "selection", selection)
     other = ("Amstelveen", "Wageningen", "Zwolle", "Ede")
     sessions = ((("Amstelveen", "Wageningen"), ("Zwolle", "Ede")),)
-    run = make_run(folder, "20270620-100000-c0ffee00", make_proposal("2027-2028", other, (), sessions))
+    proposal = make_proposal("2027-2028", other, (), sessions)
+    run = make_run(folder, "20270620-100000-c0ffee00", proposal)
     with pytest.raises(UserError) as info:
         record_decision(folder, "matching", run)
     text = str(info.value)
@@ -418,3 +421,27 @@ def test_session_plan_problems_are_located(tmp_path):
     assert (2, "Soort") in located
     assert {(3, "Club"), (3, "Ronde"), (3, "Host"), (3, "Datum")} <= located
     assert "Bedoelde u 'leerbijeenkomst'?" in next(p.message for p in problems if p.row == 2)
+
+
+def test_a_session_dated_outside_its_round_is_a_warning(tmp_path, capsys):
+    folder = make_cycle(tmp_path, "2027-2028", 2026)
+    (folder / PLAN_FILE).write_text(
+        "Soort;Club;Ronde;Deelnemers;Datum\n"
+        'leerbijeenkomst;1;1;"A; B";2028-01-10\n'
+        'leerbijeenkomst;1;2;"A; B";2028-01-11\n',
+        encoding="utf-8",
+    )
+    status = cycle_status(folder, dt.date(2027, 10, 1))
+    (warning,) = status.problems
+    assert (warning.row, warning.column, warning.value) == (2, "Datum", "2028-01-10")
+    assert not status.has_errors
+    assert main(["status", str(folder), "--today", "2027-10-01"]) == 0
+    assert "ronde 1 loopt van 1 september 2027" in capsys.readouterr().out
+
+
+def test_a_broken_session_plan_makes_status_fail(tmp_path, capsys):
+    folder = make_cycle(tmp_path, "2027-2028", 2026)
+    (folder / PLAN_FILE).write_text("Soort;Datum\nleerbijeenkomst;morgen\n", encoding="utf-8")
+    assert main(["status", str(folder), "--today", "2027-10-01"]) == 1
+    out = capsys.readouterr().out
+    assert "Problemen:" in out and "kolom 'Datum'" in out

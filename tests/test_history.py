@@ -69,14 +69,16 @@ def test_before_excludes_the_current_and_later_cycles(two_cycles):
 
 def test_undecided_runs_never_count(two_cycles):
     folder = make_cycle(two_cycles, "2028-2029", 2027)
-    make_run(folder, "20280601-100000-c0ffee00", make_proposal("2028-2029", ("Q", "R"), (), ((("Q", "R"),),)))
+    proposal = make_proposal("2028-2029", ("Q", "R"), (), ((("Q", "R"),),))
+    make_run(folder, "20280601-100000-c0ffee00", proposal)
     history = load_history(two_cycles)
     assert "Q" not in history.participation
     assert history.undecided == ("2028-2029",)
 
 
 def test_the_latest_matching_decision_wins(tmp_path):
-    folder = _decided_cycle(tmp_path, "2026-2027", 2025, ("A", "B", "C", "D"), ((("A", "B"), ("C", "D")),))
+    people = ("A", "B", "C", "D")
+    folder = _decided_cycle(tmp_path, "2026-2027", 2025, people, ((("A", "B"), ("C", "D")),))
     proposal = make_proposal("2026-2027", ("A", "B", "C", "D"), (), ((("A", "C"), ("B", "D")),))
     run = make_run(folder, "20260701-100000-c0ffee00", proposal)
     record_decision(folder, "matching", run)

@@ -63,7 +63,7 @@ def status_command(cycle: Path, today: str | None) -> int:
 @click.command("decide")
 @click.argument("cycle", type=click.Path(path_type=Path))
 @click.argument("kind", type=click.Choice([k.value for k in DecisionKind]))
-@click.option("--run", "run", required=True, help="De run (map in CYCLUS/runs) waarover besloten is.")
+@click.option("--run", "run", required=True, help="De run (map in CYCLUS/runs) van het besluit.")
 @click.option("--by", "by", default="stuurgroep", show_default=True, help="Wie besloot.")
 @click.option("--note", default="", help="Toelichting bij het besluit.")
 @click.option("--today", help="Datum van het besluit (standaard vandaag; JJJJ-MM-DD).")

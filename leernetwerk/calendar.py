@@ -115,7 +115,8 @@ def cycle_calendar(cycle: Path | str) -> CycleCalendar:
             raise UserError(problems)
         items += [_meeting_item(name, m) for m in meetings if m.date is not None]
         undated = [m for m in meetings if m.date is None]
-    items.sort(key=lambda i: (i.start, i.times or (dt.time(0), dt.time(0)), i.title, i.key))
+    # stable: same-day items keep phase, milestone, plan order
+    items.sort(key=lambda i: (i.start, i.times or (dt.time(0), dt.time(0))))
     return CycleCalendar(name, config.cycle.budget_year, tuple(items), tuple(undated))
 
 

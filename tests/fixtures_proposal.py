@@ -47,13 +47,45 @@ HTML_NAME = 'Bommel <&> "Zoon"'
 PEOPLE: tuple[tuple[str, str, int, Balance, SafetyNet, str, bool], ...] = (
     ("Amstelveen", "Noord-Holland", 95_000, Balance.SURPLUS, SafetyNet.NONE, "gemeentelijk", True),
     ("Zwolle", "Overijssel", 131_000, Balance.DEFICIT, SafetyNet.REGULAR, "gemeentelijk", True),
-    ("Leeuwarden", "Friesland", 125_000, Balance.DEFICIT, SafetyNet.ADDITIONAL, "gemeentelijk", True),
+    (
+        "Leeuwarden",
+        "Friesland",
+        125_000,
+        Balance.DEFICIT,
+        SafetyNet.ADDITIONAL,
+        "gemeentelijk",
+        True,
+    ),
     ("Wageningen", "Gelderland", 41_000, Balance.SURPLUS, SafetyNet.NONE, "regionaal", True),
-    ("Oude IJsselstreek", "Gelderland", 40_000, Balance.DEFICIT, SafetyNet.REGULAR, "regionaal", True),
+    (
+        "Oude IJsselstreek",
+        "Gelderland",
+        40_000,
+        Balance.DEFICIT,
+        SafetyNet.REGULAR,
+        "regionaal",
+        True,
+    ),
     ("Barendrecht", "Zuid-Holland", 50_000, Balance.DEFICIT, SafetyNet.NONE, "gemeentelijk", False),
-    ("'s-Hertogenbosch", "Noord-Brabant", 160_000, Balance.SURPLUS, SafetyNet.NONE, "gemeentelijk", True),
+    (
+        "'s-Hertogenbosch",
+        "Noord-Brabant",
+        160_000,
+        Balance.SURPLUS,
+        SafetyNet.NONE,
+        "gemeentelijk",
+        True,
+    ),
     ("Schagen", "Noord-Holland", 47_000, Balance.SURPLUS, SafetyNet.NONE, "regionaal", True),
-    ('=HYPERLINK("x")', "Utrecht", 30_000, Balance.DEFICIT, SafetyNet.ADDITIONAL, "gemeentelijk", True),
+    (
+        '=HYPERLINK("x")',
+        "Utrecht",
+        30_000,
+        Balance.DEFICIT,
+        SafetyNet.ADDITIONAL,
+        "gemeentelijk",
+        True,
+    ),
     ("+31", "Zeeland", 22_000, Balance.NEUTRAL, SafetyNet.NONE, "regionaal", True),
     ("Emmen", "Drenthe", 107_000, Balance.DEFICIT, SafetyNet.ADDITIONAL, "gemeentelijk", True),
     ("Heerlen", "Limburg", 87_000, Balance.DEFICIT, SafetyNet.ADDITIONAL, "regionaal", True),
@@ -73,12 +105,28 @@ REJECTED = ("Ede", "Texel")
 
 CLUB_MEMBERS: tuple[tuple[str, ...], ...] = (
     (
-        "Amstelveen", "Zwolle", "Leeuwarden", "Wageningen", "Oude IJsselstreek",
-        "Barendrecht", "'s-Hertogenbosch", "Schagen", '=HYPERLINK("x")', "+31",
+        "Amstelveen",
+        "Zwolle",
+        "Leeuwarden",
+        "Wageningen",
+        "Oude IJsselstreek",
+        "Barendrecht",
+        "'s-Hertogenbosch",
+        "Schagen",
+        '=HYPERLINK("x")',
+        "+31",
     ),
     (
-        "Emmen", "Heerlen", "-Test", "@home", HTML_NAME,
-        "Almere", "Delft", "Terneuzen", "Meppel", "Venlo",
+        "Emmen",
+        "Heerlen",
+        "-Test",
+        "@home",
+        HTML_NAME,
+        "Almere",
+        "Delft",
+        "Terneuzen",
+        "Meppel",
+        "Venlo",
     ),
 )
 
@@ -145,7 +193,9 @@ def _session(club: int, members: tuple[str, ...], registrations: Registrations) 
     ordered = (host, *[m for m in members if m != host]) if host else members
     first = by_name[ordered[0]].themes
     themes = (first[0].theme, first[1].theme)
-    fmt = SessionFormat.LEARNER_BRINGER if len(members) == 2 else SessionFormat.PLENARY_THEN_PARALLEL
+    fmt = (
+        SessionFormat.LEARNER_BRINGER if len(members) == 2 else SessionFormat.PLENARY_THEN_PARALLEL
+    )
     return Session(
         club=club,
         members=ordered,
@@ -188,7 +238,10 @@ def build_proposal(registrations: Registrations | None = None) -> Proposal:
                 SelectionEntry(
                     name=name,
                     selected=False,
-                    reasons=("geen vangnet", "overschot: het evenwicht tekort/overschot zou breken"),
+                    reasons=(
+                        "geen vangnet",
+                        "overschot: het evenwicht tekort/overschot zou breken",
+                    ),
                     forcing_cost=ForcingCost(
                         objective_change=-26.0, drop_out=("Delft",), note="evenwicht 9–11"
                     ),
@@ -242,7 +295,9 @@ def build_proposal(registrations: Registrations | None = None) -> Proposal:
         seed=0,
         solver={"num_workers": 1, "max_deterministic_time": 20.0},
         selection=tuple(selection),
-        selection_quality=Quality(status=SolveStatus.OPTIMAL, objective=1380.0, bound=1380.0, gap=0.0),
+        selection_quality=Quality(
+            status=SolveStatus.OPTIMAL, objective=1380.0, bound=1380.0, gap=0.0
+        ),
         clubs=clubs,
         rounds=tuple(rounds),
         quality=Quality(

@@ -75,9 +75,7 @@ def run_chromium(page: Path, tmp_path: Path, *extra: str) -> subprocess.Complete
 
 def console_lines(stderr: str) -> list[str]:
     """Page console messages (and uncaught exceptions) from Chromium's log."""
-    return [
-        line for line in stderr.splitlines() if ":CONSOLE" in line or "Uncaught" in line
-    ]
+    return [line for line in stderr.splitlines() if ":CONSOLE" in line or "Uncaught" in line]
 
 
 class TextCollector(HTMLParser):
@@ -129,7 +127,7 @@ def decode_png(data: bytes) -> np.ndarray:
         if kind == 0:
             row = line.copy()
         elif kind == 1:  # Sub: running sum per channel
-            row = (np.cumsum(line.reshape(width, channels).astype(np.int64), axis=0) % 256)
+            row = np.cumsum(line.reshape(width, channels).astype(np.int64), axis=0) % 256
             row = row.astype(np.uint8).reshape(stride)
         elif kind == 2:  # Up
             row = line + previous
@@ -162,8 +160,12 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     write_report_html(proposal, registrations, build_config(), page)
     shot = tmp / "report.png"
     screenshot = run_chromium(
-        page, tmp, f"--screenshot={shot}", f"--window-size={WINDOW[0]},{WINDOW[1]}",
-        "--enable-logging=stderr", "--v=0",
+        page,
+        tmp,
+        f"--screenshot={shot}",
+        f"--window-size={WINDOW[0]},{WINDOW[1]}",
+        "--enable-logging=stderr",
+        "--v=0",
     )
     dom = run_chromium(page, tmp, "--dump-dom", "--enable-logging=stderr", "--v=0")
     return {

@@ -138,7 +138,7 @@ def test_round_sheet_can_be_edited_back_into_sessions(wb):
     proposal = build_proposal()
     ws = wb["Ronde 1"]
     sessions: dict[int, set[str]] = {}
-    for club, number, name, *_ in ws.iter_rows(min_row=2, values_only=True):
+    for _club, number, name, *_ in ws.iter_rows(min_row=2, values_only=True):
         sessions.setdefault(number, set()).add(name)
     assert sorted(map(sorted, sessions.values())) == sorted(
         sorted(s.members) for s in proposal.rounds[0].sessions

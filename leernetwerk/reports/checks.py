@@ -38,9 +38,7 @@ def places_respected(p: Proposal, regs: Registrations, config: CycleConfig) -> l
     """Hard: the selection takes at most the available places."""
     by_name = regs.by_name()
     used = sum(
-        config.cycle.organisation_places
-        if name in by_name and by_name[name].is_organisation
-        else 1
+        config.cycle.organisation_places if name in by_name and by_name[name].is_organisation else 1
         for name in p.selected
     )
     places = config.cycle.places
@@ -63,7 +61,9 @@ def clubs_cover_selection(p: Proposal, regs: Registrations, config: CycleConfig)
     selected = set(p.selected)
     problems = [f"{n} zit in {k} clubs." for n, k in sorted(counts.items()) if k > 1]
     problems += [f"{n} zit in geen club." for n in p.selected if n not in counts]
-    problems += [f"{n} zit in een club maar is niet geselecteerd." for n in counts if n not in selected]
+    problems += [
+        f"{n} zit in een club maar is niet geselecteerd." for n in counts if n not in selected
+    ]
     return problems
 
 
@@ -170,9 +170,7 @@ def club_balance(p: Proposal, regs: Registrations, config: CycleConfig) -> list[
     tolerance = config.clubs.balance_tolerance
     problems = []
     for club in p.clubs:
-        deficit = sum(
-            1 for m in club.members if m in by_name and by_name[m].balance.is_deficit
-        )
+        deficit = sum(1 for m in club.members if m in by_name and by_name[m].balance.is_deficit)
         if abs(2 * deficit - len(club.members)) > tolerance:
             problems.append(
                 f"club {club.id}: {deficit} met tekort tegenover "

@@ -58,9 +58,7 @@ def numbered_sessions(proposal: Proposal) -> list[NumberedSession]:
 
 def session_number_of(proposal: Proposal) -> dict[tuple[int, frozenset[str]], int]:
     """(round, member set) → session number, to label score rows."""
-    return {
-        (s.round, frozenset(s.session.members)): s.number for s in numbered_sessions(proposal)
-    }
+    return {(s.round, frozenset(s.session.members)): s.number for s in numbered_sessions(proposal)}
 
 
 def is_deficit(registration: Registration | None) -> bool:

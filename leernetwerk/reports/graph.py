@@ -96,8 +96,10 @@ def club_graph_svg(club: Club, proposal: Proposal, registrations: Registrations)
                 f'<path d="M{_fmt(x1)},{_fmt(y1)} Q{_fmt(qx)},{_fmt(qy)} {_fmt(x2)},{_fmt(y2)}" '
                 'fill="none"'
             )
-        parts.append(f'{shape} stroke="{colour}" stroke-width="2.5"{dash_attr}>{title}'
-                     f"{'</line>' if repeat == 0 else '</path>'}")
+        parts.append(
+            f'{shape} stroke="{colour}" stroke-width="2.5"{dash_attr}>{title}'
+            f"{'</line>' if repeat == 0 else '</path>'}"
+        )
     for name in graph.nodes:
         x, y = pos[name]
         registration = by_name.get(name)

@@ -39,7 +39,8 @@ CSS = """
 body { font-family: "Segoe UI", Arial, Helvetica, sans-serif; color: var(--ink);
   margin: 0 auto; max-width: 1180px; padding: 24px 32px; line-height: 1.4; font-size: 14px; }
 h1 { font-size: 26px; margin: 0 0 4px; }
-h2 { font-size: 20px; border-bottom: 2px solid var(--accent); padding-bottom: 4px; margin-top: 32px; }
+h2 { font-size: 20px; border-bottom: 2px solid var(--accent); padding-bottom: 4px;
+  margin-top: 32px; }
 h3 { font-size: 16px; margin: 20px 0 6px; }
 .meta { color: var(--muted); margin: 0 0 16px; }
 table { border-collapse: collapse; margin: 8px 0 16px; }
@@ -54,7 +55,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .bad { color: #b91c1c; font-weight: 600; }
 .warn { color: #a16207; font-weight: 600; }
 .no { color: var(--muted); }
-.bar { display: flex; height: 18px; width: 320px; border: 1px solid var(--line); margin: 4px 0 10px; }
+.bar { display: flex; height: 18px; width: 320px; border: 1px solid var(--line);
+  margin: 4px 0 10px; }
 .bar .d { background: var(--deficit); }
 .bar .o { background: var(--other); }
 .key { display: inline-block; width: 10px; height: 10px; margin: 0 4px 0 8px; }
@@ -69,7 +71,8 @@ table.heat tr.group th { background: #eef3f8; }
 table.heat th.rot { height: 190px; vertical-align: bottom; padding: 4px 2px; }
 table.heat th.rot span { writing-mode: vertical-rl; transform: rotate(180deg);
   white-space: nowrap; font-weight: 600; font-size: 12px; }
-.swatch { display: inline-block; min-width: 22px; text-align: center; border: 1px solid var(--line); }
+.swatch { display: inline-block; min-width: 22px; text-align: center;
+  border: 1px solid var(--line); }
 .legend { color: var(--muted); font-size: 12px; }
 ul.sentences { margin: 2px 0 0 16px; padding: 0; color: var(--muted); }
 section.club { margin-top: 28px; }
@@ -109,7 +112,10 @@ def render_report_html(
         contents(proposal),
         summary(proposal, registrations, config, checks),
         selection(proposal, registrations),
-        *(club_section(c, proposal, registrations) for c in sorted(proposal.clubs, key=lambda c: c.id)),
+        *(
+            club_section(c, proposal, registrations)
+            for c in sorted(proposal.clubs, key=lambda c: c.id)
+        ),
         heat_section(proposal, registrations),
         score_section(proposal),
     ]
@@ -117,9 +123,7 @@ def render_report_html(
         '<!DOCTYPE html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{e(f'Voorstel leernetwerk {proposal.cycle}')}</title>\n"
-        f"<style>{CSS}</style>\n</head>\n<body>\n"
-        + "\n".join(body)
-        + "\n</body>\n</html>\n"
+        f"<style>{CSS}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
     )
 
 
@@ -149,19 +153,26 @@ def num(value: float | None, decimals: int = 1) -> Num:
 def header(proposal: Proposal) -> str:
     return (
         f"<header><h1>{e(f'Voorstel leernetwerk Participatiewet — cyclus {proposal.cycle}')}</h1>"
-        f'<p class="meta">Invoer: {e(proposal.input_file)} (SHA-256 {e(proposal.input_sha256[:12])}…) · '
+        f'<p class="meta">Invoer: {e(proposal.input_file)} '
+        f"(SHA-256 {e(proposal.input_sha256[:12])}…) · "
         f"configuratie SHA-256 {e(proposal.config_sha256[:12])}… · seed {e(proposal.seed)}</p>"
         "</header>"
     )
 
 
 def contents(proposal: Proposal) -> str:
-    items = ['<li><a href="#samenvatting">Samenvatting</a></li>',
-             '<li><a href="#selectie">Selectie</a></li>']
-    items += [f'<li><a href="#club-{c.id}">Club {c.id}</a></li>'
-              for c in sorted(proposal.clubs, key=lambda c: c.id)]
-    items += ['<li><a href="#heatmap">Thema-heatmap</a></li>',
-              '<li><a href="#score">Kwaliteit en scoreopbouw</a></li>']
+    items = [
+        '<li><a href="#samenvatting">Samenvatting</a></li>',
+        '<li><a href="#selectie">Selectie</a></li>',
+    ]
+    items += [
+        f'<li><a href="#club-{c.id}">Club {c.id}</a></li>'
+        for c in sorted(proposal.clubs, key=lambda c: c.id)
+    ]
+    items += [
+        '<li><a href="#heatmap">Thema-heatmap</a></li>',
+        '<li><a href="#score">Kwaliteit en scoreopbouw</a></li>',
+    ]
     return f"<nav><h2>Inhoud</h2><ol>{''.join(items)}</ol></nav>"
 
 
@@ -191,11 +202,25 @@ def quality_rows(quality: Quality) -> list[tuple[str, str]]:
         ("Status", e(quality.status.value)),
         ("Doelfunctie", num(quality.objective)),
         ("Beste grens", num(quality.bound)),
-        ("Gap", Num(e(fmt_number(quality.gap * 100, 1)) + " %" if quality.gap is not None else "–")),
+        (
+            "Gap",
+            Num(e(fmt_number(quality.gap * 100, 1)) + " %" if quality.gap is not None else "–"),
+        ),
         ("Basislijn (eenvoudige indeling)", num(quality.baseline_objective)),
-        ("Verhouding doelfunctie / basislijn", Num(e(fmt_number(ratio, 2)) + "×" if ratio else "–")),
+        (
+            "Verhouding doelfunctie / basislijn",
+            Num(e(fmt_number(ratio, 2)) + "×" if ratio else "–"),
+        ),
         ("Deterministische tijd", num(quality.deterministic_time)),
     ]
+
+
+def check_outcome(check: CheckResult) -> str:
+    """OK in green, a broken hard rule in red, a warning in amber, with the details."""
+    if check.ok:
+        return '<span class="ok">OK</span>'
+    cls, word = ("bad", "geschonden") if check.hard else ("warn", "waarschuwing")
+    return f'<span class="{cls}">{word}</span> {e(join(check.violations))}'
 
 
 def summary(
@@ -212,15 +237,7 @@ def summary(
     ]
     broken = any(c.hard and not c.ok for c in checks)
     verdict_cls = "bad" if broken else "ok"
-    check_rows = [
-        (
-            e(c.label),
-            '<span class="ok">OK</span>' if c.ok else
-            f'<span class="{"bad" if c.hard else "warn"}">{"geschonden" if c.hard else "waarschuwing"}'
-            f"</span> {e(join(c.violations))}",
-        )
-        for c in checks
-    ]
+    check_rows = [(e(c.label), check_outcome(c)) for c in checks]
     parts = [
         '<section id="samenvatting"><h2>Samenvatting</h2>',
         f'<div class="cards">{"".join(cards)}</div>',
@@ -232,11 +249,17 @@ def summary(
         table(("Regel", "Uitkomst"), check_rows),
     ]
     if proposal.warnings:
-        parts.append("<h3>Waarschuwingen</h3><ul>"
-                     + "".join(f"<li>{e(w)}</li>" for w in proposal.warnings) + "</ul>")
+        parts.append(
+            "<h3>Waarschuwingen</h3><ul>"
+            + "".join(f"<li>{e(w)}</li>" for w in proposal.warnings)
+            + "</ul>"
+        )
     if proposal.moved:
-        parts.append("<h3>Verschoven t.o.v. het vorige voorstel</h3><ul>"
-                     + "".join(f"<li>{e(m)}</li>" for m in proposal.moved) + "</ul>")
+        parts.append(
+            "<h3>Verschoven t.o.v. het vorige voorstel</h3><ul>"
+            + "".join(f"<li>{e(m)}</li>" for m in proposal.moved)
+            + "</ul>"
+        )
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -269,10 +292,21 @@ def selection(proposal: Proposal, registrations: Registrations) -> str:
                 cost_text,
             )
         )
-    headers = ("Naam", "Geselecteerd", "Saldo", "Vangnet", "Provincie", "Inwoners",
-               "Redenen", "Als deze toch geselecteerd wordt")
-    return ('<section id="selectie" class="break"><h2>Selectie</h2>'
-            + table(headers, rows) + "</section>")
+    headers = (
+        "Naam",
+        "Geselecteerd",
+        "Saldo",
+        "Vangnet",
+        "Provincie",
+        "Inwoners",
+        "Redenen",
+        "Als deze toch geselecteerd wordt",
+    )
+    return (
+        '<section id="selectie" class="break"><h2>Selectie</h2>'
+        + table(headers, rows)
+        + "</section>"
+    )
 
 
 def club_section(club: Club, proposal: Proposal, registrations: Registrations) -> str:
@@ -315,11 +349,22 @@ def club_section(club: Club, proposal: Proposal, registrations: Registrations) -
         f"({len(club.members)} deelnemers)</h2>"
         + balance_bar(balance)
         + "<h3>Deelnemers</h3>"
-        + table(("Deelnemer", "Saldo", "Inwoners", "Provincie", "Variant", "Gekozen thema's"),
-                member_rows)
+        + table(
+            ("Deelnemer", "Saldo", "Inwoners", "Provincie", "Variant", "Gekozen thema's"),
+            member_rows,
+        )
         + "<h3>Leerbijeenkomsten</h3>"
-        + table(("Ronde", "Sessie", "Deelnemers", "Thema's (blok 1 / blok 2)", "Werkvorm",
-                 "Toelichting"), session_rows)
+        + table(
+            (
+                "Ronde",
+                "Sessie",
+                "Deelnemers",
+                "Thema's (blok 1 / blok 2)",
+                "Werkvorm",
+                "Toelichting",
+            ),
+            session_rows,
+        )
         + "<h3>Wie ontmoet wie</h3>"
         + club_graph_svg(club, proposal, registrations)
         + "</section>"
@@ -341,11 +386,21 @@ def criteria_table(criteria: Sequence[CriterionScore], total: float | None = Non
         for c in criteria
     ]
     if total is not None:
-        rows.append(("<strong>Totaal</strong>", "", "", "", Num(f"<strong>{e(fmt_number(total, 2))}</strong>")))
+        rows.append(
+            (
+                "<strong>Totaal</strong>",
+                "",
+                "",
+                "",
+                Num(f"<strong>{e(fmt_number(total, 2))}</strong>"),
+            )
+        )
     return table(("Criterium", "Gewicht in cycle.toml", "Gewicht", "Ruwe score", "Bijdrage"), rows)
 
 
-def group_table(groups: Sequence[GroupScore], numbers: dict[tuple[int, frozenset[str]], int]) -> str:
+def group_table(
+    groups: Sequence[GroupScore], numbers: dict[tuple[int, frozenset[str]], int]
+) -> str:
     """Per club or per session: total, each criterion's contribution, the sentences."""
     keys: list[tuple[str, str]] = []
     for g in groups:
@@ -356,13 +411,19 @@ def group_table(groups: Sequence[GroupScore], numbers: dict[tuple[int, frozenset
     for g in groups:
         by_key = {c.key: c.contribution for c in g.criteria}
         number = numbers.get((g.round or 0, frozenset(g.members)))
-        where = f"club {g.club}" + (f", ronde {g.round}" if g.round else "") + (
-            f", sessie {number}" if number else "")
+        where = (
+            f"club {g.club}"
+            + (f", ronde {g.round}" if g.round else "")
+            + (f", sessie {number}" if number else "")
+        )
         sentences = "".join(f"<li>{e(s)}</li>" for s in g.sentences)
-        who = e(", ".join(g.members)) + (f'<ul class="sentences">{sentences}</ul>' if sentences else "")
-        rows.append((e(where), who, num(g.total, 2),
-                     *(num(by_key.get(k), 2) for k, _ in keys)))
-    return table(("Waar", "Deelnemers en toelichting", "Totaal", *(label for _, label in keys)), rows)
+        who = e(", ".join(g.members)) + (
+            f'<ul class="sentences">{sentences}</ul>' if sentences else ""
+        )
+        rows.append((e(where), who, num(g.total, 2), *(num(by_key.get(k), 2) for k, _ in keys)))
+    return table(
+        ("Waar", "Deelnemers en toelichting", "Totaal", *(label for _, label in keys)), rows
+    )
 
 
 def score_section(proposal: Proposal) -> str:
@@ -382,4 +443,3 @@ def score_section(proposal: Proposal) -> str:
             parts.append("<h3>Per sessie</h3>" + group_table(b.sessions, numbers))
     parts.append("</section>")
     return "\n".join(parts)
-

@@ -135,9 +135,7 @@ def overview_sheet(
             ("Beste grens selectie", sq.bound),
         ]
     rows.append(("Controle", checks_summary(checks)))
-    rows += [
-        (f"Controle: {c.label}", "OK" if c.ok else join(c.violations)) for c in checks
-    ]
+    rows += [(f"Controle: {c.label}", "OK" if c.ok else join(c.violations)) for c in checks]
     rows += [("Waarschuwing", w) for w in proposal.warnings]
     rows += [("Verschoven", m) for m in proposal.moved]
     write_table(ws, ("Onderdeel", "Waarde"), rows)
@@ -348,9 +346,15 @@ def heatmap_sheet(ws: Worksheet, proposal: Proposal, registrations: Registration
         ws.conditional_formatting.add(
             f"{first}2:{last}{ws.max_row}",
             ColorScaleRule(
-                start_type="num", start_value=0, start_color=low,
-                mid_type="num", mid_value=2, mid_color=mid,
-                end_type="num", end_value=4, end_color=high,
+                start_type="num",
+                start_value=0,
+                start_color=low,
+                mid_type="num",
+                mid_value=2,
+                mid_color=mid,
+                end_type="num",
+                end_value=4,
+                end_color=high,
             ),
         )
 
@@ -374,10 +378,24 @@ def score_sheet(ws: Worksheet, proposal: Proposal) -> None:
     breakdown = proposal.breakdown
     if breakdown is not None:
         for c in breakdown.criteria:
-            rows.append(("totaal", None, None, None, None, c.label, c.key, c.weight, c.raw,
-                         c.contribution, None))
-        rows.append(("totaal", None, None, None, None, "Totaal", None, None, None,
-                     breakdown.total, None))
+            rows.append(
+                (
+                    "totaal",
+                    None,
+                    None,
+                    None,
+                    None,
+                    c.label,
+                    c.key,
+                    c.weight,
+                    c.raw,
+                    c.contribution,
+                    None,
+                )
+            )
+        rows.append(
+            ("totaal", None, None, None, None, "Totaal", None, None, None, breakdown.total, None)
+        )
         numbers = session_number_of(proposal)
         for group in breakdown.clubs:
             rows += group_rows("club", group, None)
@@ -413,4 +431,3 @@ def wrap_column(ws: Worksheet, column: str, width: float) -> None:
     ws.column_dimensions[column].width = width
     for cell in ws[column][1:]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-

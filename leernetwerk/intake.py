@@ -355,7 +355,9 @@ def _load_tables(path: Path) -> tuple[list[Table], Problem | None]:
         with open(path, "rb") as handle:
             wb = load_workbook(handle, read_only=True, data_only=True)
             try:
-                tables = [_read_table(ws.title, ws.iter_rows(values_only=True)) for ws in wb.worksheets]
+                tables = [
+                    _read_table(ws.title, ws.iter_rows(values_only=True)) for ws in wb.worksheets
+                ]
             finally:
                 wb.close()
     except zipfile.BadZipFile:
@@ -384,6 +386,12 @@ def _read_table(title: str, rows: Iterable[tuple[Any, ...]]) -> Table:
     return Table(title=title, header_row=header_row or 1, headers=headers, rows=data)
 
 
+def _hint(expected: str, present: Sequence[str]) -> str:
+    """A 'Bedoelde u …?' hint for the closest present name, or nothing."""
+    best = suggest(expected, present)
+    return f" Bedoelde u '{best}'?" if best is not None else ""
+
+
 def _find_table(tables: list[Table], name: str, problems: list[Problem]) -> Table | None:
     key = normalize_header(name)
     for table in tables:
@@ -393,7 +401,7 @@ def _find_table(tables: list[Table], name: str, problems: list[Problem]) -> Tabl
         Problem(
             sheet=name,
             message=f"het verplichte blad '{name}' ontbreekt."
-            + did_you_mean(name, [t.title for t in tables]),
+            + _hint(name, [t.title for t in tables]),
         )
     )
     return None
@@ -427,7 +435,8 @@ def _map_columns(
                     sheet=table.title,
                     row=table.header_row,
                     column=header,
-                    message=f"de kolom '{column}' staat er twee keer; alleen de eerste wordt gelezen.",
+                    message=f"de kolom '{column}' staat er twee keer; "
+                    "alleen de eerste wordt gelezen.",
                 )
             )
         else:
@@ -440,7 +449,7 @@ def _map_columns(
                     row=table.header_row,
                     column=column,
                     message=f"de verplichte kolom '{column}' ontbreekt."
-                    + did_you_mean(column, [h for h in table.headers if h]),
+                    + _hint(column, [h for h in table.headers if h]),
                 )
             )
     if warn_unknown:
@@ -499,7 +508,8 @@ class _Row:
             if required:
                 self.ok = False  # the missing column is reported once, at the header
             return default
-        return self.read_at(self.table.columns[column], self.table.header(column), parse, default, required)
+        index, header = self.table.columns[column], self.table.header(column)
+        return self.read_at(index, header, parse, default, required)
 
     def read_at(
         self, index: int, header: str, parse: Callable[[Any], T], default: T, required: bool = False
@@ -535,7 +545,9 @@ def _read_registrations_sheet(
 ) -> _Registered:
     _map_columns(table, REGISTRATION_COLUMNS, REQUIRED_REGISTRATION_COLUMNS, problems)
     variants = list(config.cycle.execution_variants)
-    parse_variant = choice_parser({name_key(v): v for v in variants}, variants, "uitvoeringsvariant")
+    parse_variant = choice_parser(
+        {name_key(v): v for v in variants}, variants, "uitvoeringsvariant"
+    )
     result = _Registered(readable=COL_NAME in table.columns)
     for number, values in table.rows:
         row = _Row(table, number, values, problems)
@@ -571,7 +583,8 @@ def _read_registrations_sheet(
         try:
             result.registrations.append(Registration(name=name, row=number, **fields))
         except ValidationError as exc:  # defensive: parsers already enforce the model
-            row.problem(table.header(COL_NAME), name, f"ongeldige aanmelding: {exc.errors()[0]['msg']}.")
+            reason = exc.errors()[0]["msg"]
+            row.problem(table.header(COL_NAME), name, f"ongeldige aanmelding: {reason}.")
     return result
 
 
@@ -663,7 +676,9 @@ class _ScoreColumn:
     subtheme: str | None = None
 
 
-def _score_columns(table: Table, catalogue: ThemeCatalogue, problems: list[Problem]) -> list[_ScoreColumn]:
+def _score_columns(
+    table: Table, catalogue: ThemeCatalogue, problems: list[Problem]
+) -> list[_ScoreColumn]:
     """Classify the Zelfevaluatie headers into main-theme and subtheme columns."""
     unknown = _map_columns(table, [COL_NAME], [COL_NAME], problems, warn_unknown=False)
     options: dict[str, tuple[str, str | None]] = {}
@@ -776,6 +791,8 @@ class IntakeResult:
     registrations: Registrations
     problems: list[Problem]
     deadline: dt.date
+    readable: bool = True
+    """False when the file itself could not be opened as a workbook."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -833,7 +850,8 @@ def read_registrations(path: Path | str, config: CycleConfig) -> IntakeResult:
     catalogue = config.catalogue
     tables, unreadable = _load_tables(path)
     if unreadable is not None:
-        return IntakeResult(Registrations(registrations=(), catalogue=catalogue), [unreadable], config.cycle.deadline)
+        empty = Registrations(registrations=(), catalogue=catalogue)
+        return IntakeResult(empty, [unreadable], config.cycle.deadline, readable=False)
 
     sheet_reg = _find_table(tables, SHEET_REGISTRATIONS, problems)
     sheet_eval = _find_table(tables, SHEET_SELF_EVALUATION, problems)
@@ -846,7 +864,9 @@ def read_registrations(path: Path | str, config: CycleConfig) -> IntakeResult:
     evaluations = (
         _read_self_evaluations(sheet_eval, registered, catalogue, problems) if sheet_eval else {}
     )
-    choices = _read_theme_choices(sheet_themes, registered, catalogue, problems) if sheet_themes else {}
+    choices = (
+        _read_theme_choices(sheet_themes, registered, catalogue, problems) if sheet_themes else {}
+    )
 
     complete = tuple(
         r.model_copy(

@@ -76,7 +76,9 @@ def workbook(
 ) -> Path:
     """A workbook with two valid registrants unless rows are given."""
     if registrations is None:
-        registrations = [reg("Zwolle"), reg("Wageningen", Saldo="overschot", Provincie="Gelderland")]
+        registrations = [
+            reg("Zwolle"), reg("Wageningen", Saldo="overschot", Provincie="Gelderland")
+        ]  # fmt: skip
     if evaluations is None:
         evaluations = [evaluation(r["Naam"]) for r in registrations]
     if choices is None:
@@ -192,7 +194,8 @@ def test_unknown_enumeration_value_suggests_the_nearest(path, column, value, hin
 
 def test_execution_variants_come_from_the_cycle_config(path):
     config = config_from_dict({"cycle": {"execution_variants": ["gemeentelijk", "SW-bedrijf"]}})
-    workbook(path, [reg("Zwolle", Uitvoeringsvariant="sw-bedrijf"), reg("Ede", Uitvoeringsvariant="regionaal")])
+    workbook(path, [reg("Zwolle", Uitvoeringsvariant="sw-bedrijf"),
+                    reg("Ede", Uitvoeringsvariant="regionaal")])  # fmt: skip
     result = read(path, config)
     assert result.registrations.get("Zwolle").execution_variant == "SW-bedrijf"
     assert only_error(result).row == 3
@@ -207,7 +210,8 @@ def test_inhabitants_must_be_a_whole_number_above_zero(path, value):
 
 @pytest.mark.parametrize("value", [5, -1, 2.5, "hoog", "2,5"])
 def test_score_outside_zero_to_four_is_located(path, value):
-    workbook(path, evaluations=[evaluation("Zwolle", **{THEMES[3]: value}), evaluation("Wageningen")])
+    evaluations = [evaluation("Zwolle", **{THEMES[3]: value}), evaluation("Wageningen")]
+    workbook(path, evaluations=evaluations)
     problem = only_error(read(path))
     assert (problem.sheet, problem.row, problem.column) == ("Zelfevaluatie", 2, THEMES[3])
     assert "0 tot en met 4" in problem.message
@@ -233,7 +237,8 @@ def test_rank_outside_one_to_three(path):
     choices = [{"Naam": "Zwolle", "Rang": 4, "Thema": THEMES[0]}]
     workbook(path, [reg("Zwolle")], choices=choices)
     problem = only_error(read(path))
-    assert (problem.sheet, problem.row, problem.column, problem.value) == ("Leerthemas", 2, "Rang", "4")
+    located = (problem.sheet, problem.row, problem.column, problem.value)
+    assert located == ("Leerthemas", 2, "Rang", "4")
 
 
 def test_same_theme_chosen_twice(path):
@@ -350,7 +355,8 @@ def test_header_and_sheet_names_match_case_and_spacing_insensitively(path):
     header = [f"  {h.upper()} " for h in REG_HEADER]
     row = reg("Zwolle")
     workbook(path, [{f"  {k.upper()} ": v for k, v in row.items()}], [evaluation("Zwolle")],
-             themes("Zwolle"), reg_header=header, titles=(" aanmeldingen ", "ZELFEVALUATIE", "Leerthema’s"))  # fmt: skip
+             themes("Zwolle"), reg_header=header,
+             titles=(" aanmeldingen ", "ZELFEVALUATIE", "Leerthema’s"))  # fmt: skip
     result = read(path)
     assert result.ok, result.problems
     assert result.registrations.get("Zwolle").is_complete
@@ -431,8 +437,10 @@ def test_member_lists_separated_by_semicolon_or_comma(path, members):
     assert read(path).registrations.get("Twente").members == ("Almelo", "Hengelo")
 
 
-@pytest.mark.parametrize(("written", "expected"), [("Fryslân", "Friesland"), ("fryslan", "Friesland"),
-                                                   ("noord holland", "Noord-Holland")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [("Fryslân", "Friesland"), ("fryslan", "Friesland"), ("noord holland", "Noord-Holland")],
+)
 def test_province_aliases(path, written, expected):
     workbook(path, [reg("Leeuwarden", Provincie=written)])
     assert read(path).registrations.get("Leeuwarden").province == expected

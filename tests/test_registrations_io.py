@@ -93,7 +93,9 @@ def test_template_has_sheets_dropdowns_and_score_validation(tmp_path):
     path = tmp_path / "sjabloon.xlsx"
     write_template(path, config)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Instructies", "Aanmeldingen", "Zelfevaluatie", "Leerthemas", "Lijsten"]
+    assert wb.sheetnames == [
+        "Instructies", "Aanmeldingen", "Zelfevaluatie", "Leerthemas", "Lijsten"
+    ]  # fmt: skip
     assert wb["Lijsten"].sheet_state == "hidden"
     reg = validations(wb["Aanmeldingen"])
     last = TEMPLATE_ROWS
@@ -122,7 +124,8 @@ def test_template_instructions_explain_scores_themes_and_deadline(tmp_path):
     write_template(path, CycleConfig())
     text = " ".join(str(c.value) for row in load_workbook(path)["Instructies"].iter_rows()
                     for c in row if c.value is not None)  # fmt: skip
-    assert "01-05-2026" in text and "expert" in text and "Data- en informatiegedreven werken" in text
+    assert "01-05-2026" in text and "expert" in text
+    assert "Data- en informatiegedreven werken" in text
 
 
 def test_empty_template_reads_as_zero_registrations_without_problems(tmp_path):

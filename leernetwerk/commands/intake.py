@@ -111,6 +111,10 @@ def validate(workbook: Path, cycle_path: Path | None, as_json: bool) -> int:
     if as_json:
         click.echo(json.dumps(result_json(result), ensure_ascii=False, indent=2))
         return 0 if result.ok else 1
+    if not result.readable:
+        for problem in result.errors:
+            click.echo(str(problem))
+        return 1
     for line in summary_lines(result):
         click.echo(line)
     if result.errors:

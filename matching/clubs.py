@@ -1,0 +1,379 @@
+"""The club model: partition participants into clubs of comparable peers.
+
+Built on the domain-neutral grouping core (:mod:`matching.grouping`): the
+pairwise weights are the weighted club criteria of :mod:`matching.criteria`;
+this module adds the domain rules (deficit/surplus balance per club, pins,
+forbidden pairs, stability against an earlier proposal).
+
+Club sizes: the number of clubs k follows from the participants (closest to
+the target size within min..max), and clubs are as equal in size as
+possible (⌊n/k⌋ or ⌈n/k⌉). Without that, a pairwise objective would favour
+lopsided clubs (12 + 10 + 8 has more pairs than 10 + 10 + 10).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from leernetwerk.config import CycleConfig
+from leernetwerk.domain import Registration
+from matching.criteria import club_pair_weight
+from matching.grouping import GroupingModel, GroupingProblem
+from matching.local_search import local_search
+
+
+class MatchingConflict(Exception):
+    """The hard rules cannot all hold; ``reasons`` say which, in Dutch."""
+
+    def __init__(self, reasons: Sequence[str], advice: Sequence[str] = ()):
+        self.reasons = list(reasons)
+        self.advice = list(advice)
+        super().__init__("; ".join(self.reasons))
+
+
+def club_count(n: int, config: CycleConfig) -> int:
+    """The number of clubs for n participants, or a conflict when none fits."""
+    lo, hi, target = config.clubs.min_size, config.clubs.max_size, config.clubs.target_size
+    fewest, most = math.ceil(n / hi), n // lo
+    if n == 0 or fewest > most:
+        raise MatchingConflict(
+            [f"{n} deelnemers passen niet in clubs van {lo}–{hi}"],
+            [
+                f"verander de clubgrootte in cycle.toml ([clubs] min_size/max_size), "
+                f"of selecteer meer of minder deelnemers (mogelijk: bijvoorbeeld {lo} of {hi})"
+            ],
+        )
+    return min(max(round(n / target), fewest), most)
+
+
+def club_bounds(n: int, k: int) -> tuple[tuple[int, int], ...]:
+    """Size bounds per club: as equal as possible."""
+    low, high = n // k, math.ceil(n / k)
+    return tuple((low, high) for _ in range(k))
+
+
+def balance_feasible(sizes_bounds: Sequence[tuple[int, int]], n: int, deficits: int, tol: int) -> bool:
+    """Whether clubs with these size bounds can each hold |2·deficit − size| ≤ tol."""
+    # Dynamic programme over clubs: reachable (members used, deficits used).
+    reachable = {(0, 0)}
+    for lo, hi in sizes_bounds:
+        nxt = set()
+        for used, dused in reachable:
+            for size in range(lo, hi + 1):
+                for d in range(0, size + 1):
+                    if abs(2 * d - size) <= tol and used + size <= n and dused + d <= deficits:
+                        nxt.add((used + size, dused + d))
+        reachable = nxt
+    return (n, deficits) in reachable
+
+
+@dataclass(frozen=True)
+class ClubProblem:
+    participants: tuple[Registration, ...]
+    config: CycleConfig
+    keep: Mapping[str, int] = field(default_factory=dict)
+    """With --keep: the earlier club (1-based) of each participant."""
+
+    @property
+    def names(self) -> list[str]:
+        return [p.name for p in self.participants]
+
+    def index(self, name: str) -> int:
+        return self.names.index(name)
+
+    @property
+    def has_club_specific_rules(self) -> bool:
+        return bool(self.config.pins.club or self.keep)
+
+
+@dataclass(frozen=True)
+class ClubResult:
+    status: str
+    clubs: tuple[tuple[str, ...], ...]
+    objective: float | None
+    """The pairwise club score (without stability), recomputed in plain Python."""
+    bound: float | None
+    wall_time: float
+    deterministic_time: float
+    balance_tolerance: int
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass
+class ClubModel:
+    problem: ClubProblem
+    tolerance: int
+    with_assumptions: bool = False
+    rules: dict[str, cp_model.IntVar] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        p = self.problem
+        n = len(p.participants)
+        self.k = club_count(n, p.config)
+        weights = tuple(
+            tuple(
+                0.0 if i == j else club_pair_weight(a, b, p.config)
+                for j, b in enumerate(p.participants)
+            )
+            for i, a in enumerate(p.participants)
+        )
+        self.grouping = GroupingProblem(n=n, weights=weights, bounds=club_bounds(n, self.k))
+        self.core = GroupingModel(
+            self.grouping, symmetry_breaking=not p.has_club_specific_rules
+        )
+        self.model = self.core.model
+        self.deficit_surplus_balance()
+        self.pinned_club()
+        self.kept_apart()
+        self.stability()
+
+    def rule(self, description: str) -> list[cp_model.IntVar]:
+        if not self.with_assumptions:
+            return []
+        if description not in self.rules:
+            self.rules[description] = self.model.new_bool_var(f"rule: {description}")
+        return [self.rules[description]]
+
+    def deficit_surplus_balance(self) -> None:
+        """Hard: in every club |2·deficit − size| ≤ tolerance (deficit vs surplus/neutral)."""
+        p = self.problem
+        description = (
+            f"balans tekort/overschot per club (verschil hooguit {self.tolerance})"
+        )
+        for g in range(self.k):
+            size = sum(self.core.assign(i, g) for i in range(len(p.participants)))
+            deficit = sum(
+                self.core.assign(i, g)
+                for i, r in enumerate(p.participants)
+                if r.balance.is_deficit
+            )
+            self.model.add(2 * deficit - size <= self.tolerance).only_enforce_if(
+                self.rule(description)
+            )
+            self.model.add(size - 2 * deficit <= self.tolerance).only_enforce_if(
+                self.rule(description)
+            )
+
+    def pinned_club(self) -> None:
+        """Pin: X in club k."""
+        for pin in self.problem.config.pins.club:
+            if pin.name not in self.problem.names:
+                continue
+            description = f"pin: {pin.name} in club {pin.club}"
+            if pin.club > self.k:
+                description += f" (er zijn maar {self.k} clubs)"
+                self.model.add_bool_or([]).only_enforce_if(self.rule(description))
+                continue
+            i = self.problem.index(pin.name)
+            self.model.add(self.core.assign(i, pin.club - 1) == 1).only_enforce_if(
+                self.rule(description)
+            )
+
+    def kept_apart(self) -> None:
+        """Pin: X and Y never in the same club."""
+        for a, b in self.problem.config.pins.apart:
+            if a in self.problem.names and b in self.problem.names:
+                i, j = self.problem.index(a), self.problem.index(b)
+                self.model.add(self.core.same_group(i, j) == 0).only_enforce_if(
+                    self.rule(f"pin: {a} en {b} nooit samen")
+                )
+
+    def stability(self) -> None:
+        """Soft (with --keep): a participant stays in its earlier club."""
+        weight = self.problem.config.weights.clubs.stability
+        if not weight:
+            return
+        for name, club in self.problem.keep.items():
+            if name in self.problem.names and 1 <= club <= self.k:
+                self.core.add_objective_term(
+                    self.core.assign(self.problem.index(name), club - 1), weight
+                )
+
+
+def choose_tolerance(problem: ClubProblem) -> tuple[int, list[str]]:
+    """The configured balance tolerance, or the best achievable one (reported)."""
+    n = len(problem.participants)
+    k = club_count(n, problem.config)
+    deficits = sum(1 for r in problem.participants if r.balance.is_deficit)
+    tol = problem.config.clubs.balance_tolerance
+    bounds = club_bounds(n, k)
+    if balance_feasible(bounds, n, deficits, tol):
+        return tol, []
+    best = next(t for t in range(tol + 1, n + 1) if balance_feasible(bounds, n, deficits, t))
+    return best, [
+        f"Balans per club binnen {tol} is niet haalbaar met {deficits} tekortgemeenten en "
+        f"{n - deficits} overschot/neutraal in {k} clubs; best mogelijke verschil: {best}."
+    ]
+
+
+def balanced_hint(cm: ClubModel, seed: int) -> list[int]:
+    """A good layout that already meets the balance rule and the club pins.
+
+    The core's local search ignores domain rules, and CP-SAT starting from an
+    infeasible hint loses much of its value. So: local search, then pins and
+    balance repaired by the cheapest swaps, then improvement by swaps of two
+    members of the same kind (deficit with deficit, other with other), which
+    keep every club's size and balance. Deterministic.
+    """
+    p = cm.problem
+    n = len(p.participants)
+    w = cm.grouping.weights
+    deficit = [r.balance.is_deficit for r in p.participants]
+    if p.keep and all(1 <= p.keep.get(name, 0) <= cm.k for name in p.names):
+        groups = [p.keep[name] - 1 for name in p.names]
+        if cm.grouping.is_feasible(groups):
+            return groups
+    groups, _ = local_search(cm.grouping, seed=seed, iterations=200)
+    groups = list(groups)
+    pinned = {
+        p.index(pin.name): pin.club - 1
+        for pin in p.config.pins.club
+        if pin.name in p.names and pin.club <= cm.k
+    }
+    contrib = [[0.0] * cm.k for _ in range(n)]
+    for i in range(n):
+        for j in range(n):
+            if i != j:
+                contrib[i][groups[j]] += w[i][j]
+
+    def swap_delta(i: int, j: int) -> float:
+        gi, gj = groups[i], groups[j]
+        return (
+            contrib[i][gj] - w[i][j] - contrib[i][gi] + contrib[j][gi] - w[i][j] - contrib[j][gj]
+        )
+
+    def do_swap(i: int, j: int) -> None:
+        gi, gj = groups[i], groups[j]
+        for m in range(n):
+            if m != i:
+                contrib[m][gi] -= w[m][i]
+                contrib[m][gj] += w[m][i]
+            if m != j:
+                contrib[m][gj] -= w[m][j]
+                contrib[m][gi] += w[m][j]
+        groups[i], groups[j] = gj, gi
+
+    def movable(i: int) -> bool:
+        return i not in pinned
+
+    for i, g in sorted(pinned.items()):
+        if groups[i] != g:
+            options = [j for j in range(n) if groups[j] == g and movable(j)]
+            if options:
+                do_swap(i, max(options, key=lambda j: (swap_delta(i, j), -j)))
+
+    def excess(g: int) -> int:
+        size = sum(1 for x in groups if x == g)
+        d = sum(1 for i, x in enumerate(groups) if x == g and deficit[i])
+        return 2 * d - size
+
+    for _ in range(n * n):
+        bad = [g for g in range(cm.k) if abs(excess(g)) > cm.tolerance]
+        if not bad:
+            break
+        g = bad[0]
+        sign = 1 if excess(g) > 0 else -1
+        options = [
+            (swap_delta(i, j), -i, -j, i, j)
+            for i in range(n)
+            if groups[i] == g and deficit[i] == (sign > 0) and movable(i)
+            for j in range(n)
+            if groups[j] != g and deficit[j] != deficit[i] and movable(j)
+            and sign * excess(groups[j]) < 0
+        ]
+        if not options:
+            break
+        *_, i, j = max(options)
+        do_swap(i, j)
+
+    improved = True
+    while improved:
+        improved = False
+        best = (1e-9, -1, -1)
+        for i in range(n):
+            for j in range(i + 1, n):
+                if groups[i] != groups[j] and deficit[i] == deficit[j] and movable(i) and movable(j):
+                    delta = swap_delta(i, j)
+                    if delta > best[0]:
+                        best = (delta, i, j)
+        if best[1] >= 0:
+            do_swap(best[1], best[2])
+            improved = True
+    return groups
+
+
+def solve_clubs(
+    problem: ClubProblem,
+    *,
+    seed: int,
+    max_deterministic_time: float,
+    num_workers: int = 1,
+    hint: Sequence[int] | None = None,
+    progress: Callable[[float, float], None] | None = None,
+) -> ClubResult:
+    tolerance, warnings = choose_tolerance(problem)
+    cm = ClubModel(problem, tolerance)
+    if hint is None:
+        hint = balanced_hint(cm, seed)
+    result = cm.core.solve(
+        seed=seed,
+        max_deterministic_time=max_deterministic_time,
+        num_workers=num_workers,
+        hint=hint,
+        progress=progress,
+        interleave_search=num_workers > 1,
+    )
+    if result.groups is None:
+        if result.status == "infeasible":
+            raise MatchingConflict(
+                explain_infeasible_clubs(problem, tolerance), CLUB_ADVICE
+            )
+        raise MatchingConflict(
+            ["de clubindeling vond binnen de rekentijd geen oplossing"],
+            ["verhoog [solver] max_deterministic_time in cycle.toml"],
+        )
+    clubs = tuple(
+        tuple(problem.names[i] for i in range(len(result.groups)) if result.groups[i] == g)
+        for g in range(cm.k)
+    )
+    objective = cm.grouping.objective(result.groups)
+    bound = result.bound
+    if bound is not None and result.objective is not None:
+        bound -= result.objective - objective  # remove stability terms from the bound
+    return ClubResult(
+        status=result.status,
+        clubs=clubs,
+        objective=objective,
+        bound=bound,
+        wall_time=result.wall_time,
+        deterministic_time=result.deterministic_time,
+        balance_tolerance=tolerance,
+        warnings=tuple(warnings),
+    )
+
+
+CLUB_ADVICE = [
+    "laat één van de genoemde pins vallen of pas hem aan in cycle.toml ([pins])",
+    "of verruim [clubs] balance_tolerance of de clubgrootte",
+]
+
+
+def explain_infeasible_clubs(problem: ClubProblem, tolerance: int) -> list[str]:
+    """Named rules that together make the club layout impossible (feasibility-only
+    solve with one assumption per rule, one worker)."""
+    cm = ClubModel(problem, tolerance, with_assumptions=True)
+    cm.model.clear_objective()
+    cm.model.add_assumptions(list(cm.rules.values()))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_deterministic_time = 30.0
+    if solver.solve(cm.model) != cp_model.INFEASIBLE:
+        return ["de clubindeling is onmogelijk, maar de oorzaak kon niet worden bepaald"]
+    core = set(solver.sufficient_assumptions_for_infeasibility())
+    lo, hi = cm.grouping.bounds[0]
+    reasons = [desc for desc, lit in cm.rules.items() if lit.index in core]
+    return [f"{cm.k} clubs van {lo}–{hi} deelnemers"] + reasons

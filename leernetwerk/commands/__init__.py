@@ -10,9 +10,11 @@ import click
 
 from leernetwerk.commands import cycle as cycle_commands
 from leernetwerk.commands import intake
+from leernetwerk.commands import review as review_commands
 from leernetwerk.commands import select as select_commands
 
 COMMANDS: list[click.Command] = []
 COMMANDS += [intake.template, intake.validate]
 COMMANDS += cycle_commands.COMMANDS
 COMMANDS += [select_commands.select_command]
+COMMANDS += review_commands.COMMANDS

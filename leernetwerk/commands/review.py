@@ -1,0 +1,476 @@
+"""``leernetwerk check EDITED.xlsx`` and ``leernetwerk compare A B`` (GitHub issue 5).
+
+``check`` reads the layout the executor edited in ``proposal.xlsx`` back
+(:mod:`leernetwerk.layout_io`), finds the original proposal, its
+registrations and its cycle config, reports every broken hard rule with the
+names involved (:func:`matching.scoring.check_layout`) plus soft warnings,
+and shows the score change per criterion against the proposal. It exits 1
+when a hard rule is broken or the workbook cannot be read, 0 otherwise.
+
+``compare`` lists what differs between two runs (:mod:`leernetwerk.compare`).
+Both print Dutch text, or JSON with ``--json``. Neither writes any file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+from pydantic import BaseModel, ConfigDict
+
+from leernetwerk.compare import (
+    ScoreChange,
+    comparison_json,
+    compare_paths,
+    criterion_changes,
+    render_comparison,
+    score_table,
+)
+from leernetwerk.config import CycleConfig, load_cycle_config
+from leernetwerk.domain import Registration, Registrations
+from leernetwerk.errors import Problem, UserError, did_you_mean
+from leernetwerk.fsutil import sha256_file
+from leernetwerk.layout_io import EditedLayout, HostConflict, read_edited_workbook
+from leernetwerk.proposal import Layout, Proposal, load_proposal
+
+PROPOSAL_FILE = "proposal.json"
+CONFIG_FILE = "cycle.toml"
+
+RULE_LABELS: dict[str, str] = {
+    "club_size": "clubgrootte",
+    "in_club": "één club per deelnemer",
+    "unknown": "onbekende deelnemer",
+    "session_size": "sessiegrootte",
+    "same_club": "sessie binnen één club",
+    "host": "host",
+    "one_session": "één sessie per ronde",
+    "repeated_pair": "geen paar twee keer",
+    "met_before": "eerder ontmoet",
+    "host_twice": "twee keer host",
+    "pin": "pin van de stuurgroep",
+}
+"""Dutch names of the rules of :func:`matching.scoring.check_layout`."""
+
+
+# --- finding the inputs ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckInputs:
+    """The original proposal, registrations and config an edited workbook is checked against."""
+
+    proposal_path: Path
+    proposal: Proposal
+    registrations_path: Path
+    registrations: Registrations
+    config_path: Path | None
+    """None: the default settings."""
+    config: CycleConfig
+
+
+def find_proposal(edited: Path, given: Path | None) -> Path:
+    """``--proposal`` (a run folder or proposal.json), else proposal.json beside the workbook."""
+    if given is not None:
+        path = given / PROPOSAL_FILE if given.is_dir() else given
+        if not path.is_file():
+            raise UserError(f"Voorstel '{path}' bestaat niet (opgegeven met --proposal).")
+        return path
+    beside = edited.parent / PROPOSAL_FILE
+    if not beside.is_file():
+        raise UserError(
+            f"Geen voorstel gevonden: '{beside}' bestaat niet. Geef het oorspronkelijke voorstel "
+            "op met --proposal (de uitvoermap van 'leernetwerk run' of het proposal.json daarin)."
+        )
+    return beside
+
+
+def registration_candidates(proposal: Proposal, proposal_path: Path) -> list[Path]:
+    """Where the recorded input file may be: as given, then in the proposal's folder."""
+    recorded = Path(proposal.input_file)
+    folder = proposal_path.parent
+    candidates = [recorded, folder / recorded, folder / recorded.name]
+    return list(dict.fromkeys(candidates))
+
+
+def find_registrations(proposal: Proposal, proposal_path: Path, given: Path | None) -> Path:
+    """``--registrations``, else the ``input_file`` recorded in the proposal."""
+    if given is not None:
+        if not given.is_file():
+            raise UserError(f"Aanmeldbestand '{given}' bestaat niet (opgegeven met --registrations).")
+        return given
+    candidates = registration_candidates(proposal, proposal_path)
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    tried = ", ".join(f"'{c}'" for c in candidates)
+    raise UserError(
+        f"Het aanmeldbestand '{proposal.input_file}' uit het voorstel is niet gevonden "
+        f"(gezocht: {tried}). Geef het op met --registrations."
+    )
+
+
+def find_config(proposal_path: Path, given: Path | None) -> Path | None:
+    """``--cycle``, else cycle.toml beside the proposal, else None (defaults)."""
+    if given is not None:
+        if not given.is_file():
+            raise UserError(f"Cycleconfiguratie '{given}' bestaat niet (opgegeven met --cycle).")
+        return given
+    beside = proposal_path.parent / CONFIG_FILE
+    return beside if beside.is_file() else None
+
+
+def load_check_inputs(
+    edited: Path,
+    proposal: Path | None = None,
+    registrations: Path | None = None,
+    cycle: Path | None = None,
+) -> CheckInputs:
+    """Find and load everything ``check`` compares an edited workbook with."""
+    proposal_path = find_proposal(edited, proposal)
+    loaded = load_proposal(proposal_path)
+    config_path = find_config(proposal_path, cycle)
+    config = load_cycle_config(config_path)
+    registrations_path = find_registrations(loaded, proposal_path, registrations)
+    from leernetwerk.intake import load_registrations
+
+    regs = load_registrations(registrations_path, config)
+    return CheckInputs(proposal_path, loaded, registrations_path, regs, config_path, config)
+
+
+def selected_participants(proposal: Proposal, registrations: Registrations) -> dict[str, Registration]:
+    """The proposal's selected registrants; all must be in the registrations file."""
+    by_name = registrations.by_name()
+    missing = [n for n in proposal.selected if n not in by_name]
+    if missing:
+        raise UserError(
+            "Het aanmeldbestand hoort niet bij dit voorstel: deze geselecteerden ontbreken erin: "
+            + ", ".join(missing)
+            + ". Geef het juiste bestand op met --registrations."
+        )
+    return {n: by_name[n] for n in proposal.selected}
+
+
+# --- the check itself ---------------------------------------------------------
+
+
+class Report(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class RuleBreak(Report):
+    """One broken rule with the names involved."""
+
+    rule: str
+    label: str
+    message: str
+    names: tuple[str, ...]
+    hard: bool
+
+
+def host_conflict_breaks(
+    conflicts: tuple[HostConflict, ...], participants: Mapping[str, Registration]
+) -> list[RuleBreak]:
+    """Hard: a session needs exactly one row with Host = ja (and that one may host)."""
+    breaks = []
+    for c in conflicts:
+        where = f"Ronde {c.round}, sessie {c.number} ({', '.join(c.members)})"
+        if not c.hosts:
+            message = f"{where}: geen host; zet bij precies één deelnemer Host = ja."
+            names = c.members
+        else:
+            message = (
+                f"{where}: {len(c.hosts)} hosts ({' en '.join(c.hosts)}); "
+                "precies één deelnemer mag Host = ja hebben."
+            )
+            names = c.hosts
+        breaks.append(RuleBreak(rule="host", label=RULE_LABELS["host"], message=message,
+                                names=names, hard=True))
+        for name in c.hosts:
+            reg = participants.get(name)
+            if reg is not None and not reg.can_host:
+                breaks.append(RuleBreak(
+                    rule="host", label=RULE_LABELS["host"], hard=True, names=(name,),
+                    message=f"{where}: {name} mag niet hosten (Host mogelijk = nee).",
+                ))
+    return breaks
+
+
+def unknown_session_members(
+    layout: Layout, participants: Mapping[str, Registration]
+) -> list[RuleBreak]:
+    """Hard: every name in a session is a selected participant (clubs are checked elsewhere)."""
+    in_clubs = layout.club_of()
+    seen: dict[str, None] = {}
+    for _round, session in layout.sessions():
+        for name in session.members:
+            if name not in participants and name not in in_clubs:
+                seen[name] = None
+    return [
+        RuleBreak(
+            rule="unknown",
+            label=RULE_LABELS["unknown"],
+            message=f"'{name}' staat in een sessie maar is geen geselecteerde deelnemer."
+            + did_you_mean(name, participants),
+            names=(name,),
+            hard=True,
+        )
+        for name in seen
+    ]
+
+
+def rule_breaks(
+    edited: EditedLayout, participants: Mapping[str, Registration], config: CycleConfig
+) -> list[RuleBreak]:
+    """Every broken rule of the edited layout: the engine's checker plus the workbook's own.
+
+    The checker's "no host" message is replaced by the workbook-specific one
+    (which says whether no row or several rows have Host = ja).
+    """
+    from matching.scoring import check_layout
+
+    conflicted = {c.members for c in edited.host_conflicts}
+    breaks = [
+        RuleBreak(
+            rule=v.rule,
+            label=RULE_LABELS.get(v.rule, v.rule),
+            message=v.message,
+            names=tuple(v.names),
+            hard=v.hard,
+        )
+        for v in check_layout(edited.layout, participants, config)
+        if not (v.rule == "host" and tuple(v.names) in conflicted)
+    ]
+    breaks += host_conflict_breaks(edited.host_conflicts, participants)
+    breaks += unknown_session_members(edited.layout, participants)
+    return breaks
+
+
+class CheckReport(Report):
+    """The outcome of ``check``: reading problems, broken rules, score change."""
+
+    workbook: str
+    proposal: str
+    registrations: str
+    cycle: str | None
+    notes: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    breaks: tuple[RuleBreak, ...] = ()
+    scores: ScoreChange | None = None
+    """None when the workbook could not be read."""
+
+    @property
+    def hard(self) -> list[RuleBreak]:
+        return [b for b in self.breaks if b.hard]
+
+    @property
+    def soft(self) -> list[RuleBreak]:
+        return [b for b in self.breaks if not b.hard]
+
+    @property
+    def read_errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.read_errors and not self.hard
+
+
+def consistency_notes(inputs: CheckInputs, edited: EditedLayout) -> list[str]:
+    """Dutch notes when the workbook, registrations or config differ from the proposal's."""
+    notes = []
+    proposal = inputs.proposal
+    if edited.input_sha256 and edited.input_sha256 != proposal.input_sha256:
+        notes.append(
+            "Let op: het bewerkte werkboek hoort bij een ander voorstel (SHA-256 invoer in blad "
+            "'Overzicht' wijkt af van het voorstel)."
+        )
+    if sha256_file(inputs.registrations_path) != proposal.input_sha256:
+        notes.append(
+            f"Let op: '{inputs.registrations_path}' is gewijzigd sinds het voorstel "
+            "(andere SHA-256); de scores gebruiken het huidige bestand."
+        )
+    if inputs.config_path is None:
+        notes.append("Geen cycle.toml gevonden bij het voorstel; de standaardinstellingen gelden.")
+    elif sha256_file(inputs.config_path) != proposal.config_sha256:
+        notes.append(
+            f"Let op: '{inputs.config_path}' verschilt van de configuratie van het voorstel "
+            "(andere SHA-256); regels en gewichten komen uit het huidige bestand."
+        )
+    return notes
+
+
+def check_workbook(edited_path: Path, inputs: CheckInputs) -> CheckReport:
+    """Check an edited workbook against the proposal it came from."""
+    from matching.scoring import score_layout
+
+    config = inputs.config
+    edited = read_edited_workbook(
+        edited_path, catalogue=config.catalogue, rounds=config.sessions.rounds
+    )
+    base = CheckReport(
+        workbook=str(edited_path),
+        proposal=str(inputs.proposal_path),
+        registrations=str(inputs.registrations_path),
+        cycle=str(inputs.config_path) if inputs.config_path else None,
+        problems=tuple(edited.problems),
+    )
+    if edited.errors:
+        return base
+    participants = selected_participants(inputs.proposal, inputs.registrations)
+    before = score_layout(inputs.proposal.layout, participants, config)
+    after = score_layout(edited.layout, participants, config)
+    return base.model_copy(
+        update={
+            "notes": tuple(consistency_notes(inputs, edited)),
+            "breaks": tuple(rule_breaks(edited, participants, config)),
+            "scores": criterion_changes(before, after),
+        }
+    )
+
+
+def render_check(report: CheckReport) -> str:
+    """The check report as Dutch text."""
+    lines = [
+        f"Controle van '{report.workbook}'",
+        f"  voorstel:      {report.proposal}",
+        f"  aanmeldingen:  {report.registrations}",
+        f"  configuratie:  {report.cycle or 'standaardinstellingen'}",
+    ]
+    lines += [f"  {note}" for note in report.notes]
+    if report.problems:
+        lines += ["", "Het werkboek lezen:"]
+        lines += [f"  {p}" for p in report.problems]
+    if report.read_errors:
+        lines += [
+            "",
+            f"Uitslag: het werkboek kan niet worden gecontroleerd; herstel eerst de "
+            f"{len(report.read_errors)} fout(en) hierboven.",
+        ]
+        return "\n".join(lines)
+    hard = report.hard
+    lines.append("")
+    if hard:
+        lines.append(f"Harde regels: {len(hard)} overtreding(en):")
+        lines += [f"  - [{b.label}] {b.message}" for b in hard]
+    else:
+        lines.append("Harde regels: alle OK.")
+    if report.soft:
+        lines.append("Waarschuwingen:")
+        lines += [f"  - [{b.label}] {b.message}" for b in report.soft]
+    if report.scores is not None:
+        lines += ["", "Score per criterium (bijdrage = gewicht × ruwe score):"]
+        lines += score_table(report.scores, "Voorstel", "Bewerkt")
+    lines.append("")
+    if report.ok:
+        lines.append("Uitslag: de bewerkte indeling houdt zich aan alle harde regels.")
+    else:
+        names = sorted({n for b in hard for n in b.names})
+        lines.append(
+            f"Uitslag: NIET akkoord; {len(hard)} harde regel(s) gebroken "
+            f"(betrokken: {', '.join(names)})."
+        )
+    return "\n".join(lines)
+
+
+def check_json(report: CheckReport) -> dict[str, Any]:
+    """The check report as JSON-ready data."""
+    scores = None
+    if report.scores is not None:
+        scores = {
+            "criteria": [
+                {
+                    "key": c.key,
+                    "label": c.label,
+                    "weight": c.weight_after,
+                    "proposal": c.before,
+                    "edited": c.after,
+                    "difference": c.difference,
+                }
+                for c in report.scores.criteria
+            ],
+            "total": {
+                "proposal": report.scores.total_before,
+                "edited": report.scores.total_after,
+                "difference": report.scores.total_difference,
+            },
+        }
+    return {
+        "ok": report.ok,
+        "workbook": report.workbook,
+        "proposal": report.proposal,
+        "registrations": report.registrations,
+        "cycle": report.cycle,
+        "notes": list(report.notes),
+        "problems": [
+            {
+                "severity": "error" if p.is_error else "warning",
+                "sheet": p.sheet,
+                "row": p.row,
+                "column": p.column,
+                "value": p.value,
+                "message": p.message,
+            }
+            for p in report.problems
+        ],
+        "hard": [b.model_dump(mode="json") for b in report.hard],
+        "soft": [b.model_dump(mode="json") for b in report.soft],
+        "scores": scores,
+    }
+
+
+def echo_json(data: Mapping[str, Any]) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+PATH = click.Path(path_type=Path)
+
+
+@click.command("check")
+@click.argument("workbook", type=PATH)
+@click.option("--proposal", "proposal_path", type=PATH, default=None,
+              help="Oorspronkelijk voorstel: uitvoermap van 'run' of proposal.json "
+                   "(standaard: proposal.json naast het werkboek).")
+@click.option("--registrations", "registrations_path", type=PATH, default=None,
+              help="Aanmeldbestand (standaard: het invoerbestand uit het voorstel).")
+@click.option("--cycle", "cycle_path", type=PATH, default=None,
+              help="Cycleconfiguratie (standaard: cycle.toml naast het voorstel, "
+                   "anders de standaardinstellingen).")
+@click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
+def check_command(
+    workbook: Path,
+    proposal_path: Path | None,
+    registrations_path: Path | None,
+    cycle_path: Path | None,
+    as_json: bool,
+) -> int:
+    """Controleer een bewerkt voorstel (proposal.xlsx) op alle harde regels en toon de scorewijziging."""
+    if not workbook.exists():
+        raise UserError(f"Werkboek '{workbook}' bestaat niet.")
+    inputs = load_check_inputs(workbook, proposal_path, registrations_path, cycle_path)
+    report = check_workbook(workbook, inputs)
+    if as_json:
+        echo_json(check_json(report))
+    else:
+        click.echo(render_check(report))
+    return 0 if report.ok else 1
+
+
+@click.command("compare")
+@click.argument("a", type=PATH)
+@click.argument("b", type=PATH)
+@click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
+def compare_command(a: Path, b: Path, as_json: bool) -> int:
+    """Vergelijk twee voorstellen (uitvoermappen of proposal.json): wie verschoof, wat veranderde."""
+    comparison = compare_paths(a, b)
+    if as_json:
+        echo_json(comparison_json(comparison))
+    else:
+        click.echo(render_comparison(comparison))
+    return 0
+
+
+COMMANDS: list[click.Command] = [check_command, compare_command]

@@ -171,7 +171,11 @@ class SolverSection(Section):
     seed: int = 0
     num_workers: int = Field(1, ge=1, le=16)
     max_deterministic_time: float = Field(20.0, gt=0)
-    """Per solve, in CP-SAT's deterministic time units (about seconds)."""
+    """Per selection solve, in CP-SAT's deterministic time units (about seconds)."""
+    club_deterministic_time: float = Field(5.0, gt=0)
+    """For the club model (the heuristic start is usually near its best)."""
+    session_deterministic_time: float = Field(4.0, gt=0)
+    """Per club, for the session model (good solutions come early; the rest proves)."""
     forcing_cost_budget: float = Field(60.0, ge=0)
     """Deterministic time for all 'what would forcing X in cost' re-solves together."""
 

@@ -1050,7 +1050,9 @@ COMMENTS: dict[str, str] = {
     "solver": "CP-SAT settings (deterministic time limit only, so results are reproducible).",
     "solver.seed": "Random seed.",
     "solver.num_workers": "Search workers (1 is fully deterministic).",
-    "solver.max_deterministic_time": "Per solve, in deterministic time units (about seconds).",
+    "solver.max_deterministic_time": "Per selection solve, in deterministic time units (about seconds).",
+    "solver.club_deterministic_time": "For the club model, in deterministic time units.",
+    "solver.session_deterministic_time": "Per club, for the session model, in deterministic time units.",
     "solver.forcing_cost_budget": "Deterministic time for all 'cost of forcing X in' re-solves.",
 }
 """An English comment for every key of ``CycleConfig`` in the generated cycle.toml."""

@@ -11,6 +11,7 @@ import click
 from leernetwerk.commands import cycle as cycle_commands
 from leernetwerk.commands import intake
 from leernetwerk.commands import review as review_commands
+from leernetwerk.commands import run as run_commands
 from leernetwerk.commands import select as select_commands
 
 COMMANDS: list[click.Command] = []
@@ -18,3 +19,4 @@ COMMANDS += [intake.template, intake.validate]
 COMMANDS += cycle_commands.COMMANDS
 COMMANDS += [select_commands.select_command]
 COMMANDS += review_commands.COMMANDS
+COMMANDS += [run_commands.run_command, run_commands.match_command]

@@ -1,0 +1,125 @@
+"""``leernetwerk run`` (the main job) and ``leernetwerk match``."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from leernetwerk.fsutil import sha256_file
+from leernetwerk.pipeline import RunInputs, RunOutput, default_out_dir, run_pipeline, write_run
+
+
+class ProgressPrinter:
+    """Prints phase, elapsed time and best score so far to stderr, at most once a second."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.last_phase = ""
+        self.last_time = -1.0
+
+    def __call__(self, phase: str, elapsed: float, best: float | None) -> None:
+        if self.quiet:
+            return
+        now = time.monotonic()
+        if phase == self.last_phase and now - self.last_time < 1.0:
+            return
+        self.last_phase, self.last_time = phase, now
+        score = f", beste score tot nu toe {best:.1f}" if best is not None else ""
+        click.echo(f"[{elapsed:6.1f} s] {phase}{score}", err=True)
+
+
+def summary(output: RunOutput) -> list[str]:
+    p = output.proposal
+    q = p.quality
+    regs = output.registrations.by_name()
+    lines = [f"Cyclus {p.cycle}: {len(p.selected)} van {len(p.selection)} aanmeldingen geselecteerd."]
+    deficit = sum(1 for n in p.selected if regs[n].balance.is_deficit)
+    lines.append(f"Balans: {deficit} tekort tegen {len(p.selected) - deficit} overschot/neutraal.")
+    for club in p.clubs:
+        d = sum(1 for n in club.members if regs[n].balance.is_deficit)
+        lines.append(
+            f"  Club {club.id}: {len(club.members)} deelnemers ({d} tekort, "
+            f"{len(club.members) - d} overschot/neutraal): {', '.join(club.members)}"
+        )
+    sessions = sum(len(r.sessions) for r in p.rounds)
+    lines.append(f"{sessions} leerbijeenkomsten in {len(p.rounds)} rondes.")
+    gap = f"{q.gap:.1%}" if q.gap is not None else "onbekend"
+    ratio = (
+        f" ({q.objective / q.baseline_objective:.2f} × de eenvoudige basisindeling "
+        f"met score {q.baseline_objective:.1f})"
+        if q.objective and q.baseline_objective
+        else ""
+    )
+    lines.append(
+        f"Kwaliteit: {q.status.value}; score {q.objective:.1f}, grens {q.bound}, gat {gap}{ratio}."
+    )
+    lines.extend(f"Waarschuwing: {w}" for w in p.warnings)
+    lines.extend(f"Verschoven: {m}" for m in p.moved)
+    return lines
+
+
+def _execute(inputs: RunInputs, out: Path | None, force: bool, quiet: bool) -> int:
+    output = run_pipeline(inputs, progress=ProgressPrinter(quiet))
+    target = out or default_out_dir(inputs.cycle_path, sha256_file(inputs.workbook))
+    protected = tuple(p for p in (inputs.workbook, inputs.cycle_path) if p is not None)
+    written = write_run(output, target, force=force, inputs=protected)
+    for line in summary(output):
+        click.echo(line)
+    click.echo(f"Uitvoer geschreven naar {target}/:")
+    for path in written:
+        click.echo(f"  {path.name}")
+    return 0
+
+
+_workbook = click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
+_cycle = click.option(
+    "--cycle", "cycle_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+    help="Cycleconfiguratie (cycle.toml); zonder: de standaardinstellingen.",
+)
+_out = click.option(
+    "--out", type=click.Path(path_type=Path, file_okay=False), default=None,
+    help="Nieuwe of lege uitvoermap. Zonder: <cyclusmap>/runs/<tijd>-<hash>/.",
+)
+_force = click.option("--force", is_flag=True, help="Vervang de uitvoer in een niet-lege map.")
+_keep = click.option(
+    "--keep", type=click.Path(path_type=Path), default=None,
+    help="Eerder voorstel (runmap of proposal.json): verplaats zo min mogelijk deelnemers.",
+)
+_quiet = click.option("--quiet", is_flag=True, help="Geen voortgangsmeldingen.")
+
+
+@click.command("run")
+@_workbook
+@_cycle
+@click.option("--places", type=click.IntRange(min=1), default=None,
+              help="Aantal plaatsen (standaard: cycle.places).")
+@_out
+@_force
+@_keep
+@_quiet
+def run_command(workbook: Path, cycle_path: Path | None, places: int | None, out: Path | None,
+                force: bool, keep: Path | None, quiet: bool) -> int:
+    """Hoofdtaak: controleer, selecteer, deel in (clubs en bijeenkomsten) en schrijf het voorstel."""
+    return _execute(RunInputs(workbook, cycle_path, places, keep), out, force, quiet)
+
+
+@click.command("match")
+@_workbook
+@_cycle
+@click.option(
+    "--selection", type=click.Path(path_type=Path, exists=True), default=None,
+    help="Vastgestelde selectie (selection.json, proposal.json of runmap); zonder: het eigen "
+    "selectievoorstel.",
+)
+@_out
+@_force
+@_keep
+@_quiet
+def match_command(workbook: Path, cycle_path: Path | None, selection: Path | None,
+                  out: Path | None, force: bool, keep: Path | None, quiet: bool) -> int:
+    """Deel de geselecteerde deelnemers in clubs en bijeenkomsten in."""
+    return _execute(
+        RunInputs(workbook, cycle_path, keep=keep, selection=selection), out, force, quiet
+    )

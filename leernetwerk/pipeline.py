@@ -1,0 +1,242 @@
+"""The main job: validate → select → match → outputs.
+
+Data moves forward only: workbook → domain → selection → matching →
+:class:`~leernetwerk.proposal.Proposal` → files. Nothing is written until
+everything has succeeded, and then all files at once
+(:func:`leernetwerk.fsutil.write_outputs`).
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from leernetwerk import __version__
+from leernetwerk.config import CycleConfig, load_cycle_config
+from leernetwerk.domain import Registrations
+from leernetwerk.errors import Problem, UserError, did_you_mean
+from leernetwerk.fsutil import sha256_bytes, sha256_file, write_outputs
+from leernetwerk.proposal import Layout, Proposal, load_proposal
+
+Progress = Callable[[str, float, float | None], None]
+
+
+@dataclass(frozen=True)
+class RunInputs:
+    workbook: Path
+    cycle_path: Path | None
+    places: int | None = None
+    keep: Path | None = None
+    selection: Path | None = None
+    """For ``match``: take the selected names from this selection/proposal."""
+
+
+@dataclass(frozen=True)
+class RunOutput:
+    proposal: Proposal
+    registrations: Registrations
+    config: CycleConfig
+    config_text: str
+    run_record: dict
+
+
+def config_text(cycle_path: Path | None, config: CycleConfig) -> str:
+    """The cycle.toml used, as text: the file itself, or a note that defaults were used."""
+    if cycle_path is not None:
+        return cycle_path.read_text(encoding="utf-8")
+    return (
+        "# Geen cycle.toml opgegeven: de standaardinstellingen van leernetwerk "
+        f"{__version__} zijn gebruikt.\n"
+    )
+
+
+def config_sha256(cycle_path: Path | None, config: CycleConfig) -> str:
+    if cycle_path is not None:
+        return sha256_file(cycle_path)
+    canonical = json.dumps(config.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return sha256_bytes(canonical.encode("utf-8"))
+
+
+def cycle_history(cycle_path: Path | None):  # type: ignore[no-untyped-def]
+    """History of earlier cycles when cycle.toml sits in a cycle folder under cycles/."""
+    from leernetwerk.history import History, load_history
+
+    if cycle_path is None:
+        return History()
+    cycle_dir = cycle_path.resolve().parent
+    return load_history(cycle_dir.parent, before=cycle_dir.name)
+
+
+def check_matching_pins(registrations: Registrations, config: CycleConfig) -> None:
+    """Matching pins must name registrants of the workbook (with a suggestion)."""
+    names = [r.name for r in registrations]
+    pins = config.pins
+    named = [("club", p.name) for p in pins.club] + [("host", p.name) for p in pins.host]
+    named += [("apart", n) for pair in pins.apart for n in pair]
+    named += [("together", n) for p in pins.together for n in p.members]
+    problems = [
+        Problem(
+            sheet="cycle.toml",
+            column=f"pins.{kind}",
+            value=name,
+            message=f"'{name}' staat niet in de aanmeldingen.{did_you_mean(name, names)}",
+        )
+        for kind, name in named
+        if name not in names
+    ]
+    if problems:
+        raise UserError(problems)
+
+
+def selected_names_from(path: Path) -> tuple[str, ...]:
+    proposal = load_proposal(path if path.suffix == ".json" or path.is_dir() else path)
+    if path.is_dir() and not (path / "proposal.json").exists() and (path / "selection.json").exists():
+        proposal = load_proposal(path / "selection.json")
+    return proposal.selected
+
+
+def run_pipeline(inputs: RunInputs, progress: Progress | None = None) -> RunOutput:
+    """Run the whole job in memory; raises UserError (Dutch) on any input problem."""
+    from matching.clubs import MatchingConflict
+    from matching.engine import match
+    from matching.selection import select
+
+    from leernetwerk.intake import load_registrations
+
+    started = time.perf_counter()
+    if not inputs.workbook.is_file():
+        raise UserError(f"Aanmeldingen '{inputs.workbook}' bestaat niet.")
+    config = load_cycle_config(inputs.cycle_path)
+    registrations = load_registrations(inputs.workbook, config)
+    check_matching_pins(registrations, config)
+    history = cycle_history(inputs.cycle_path)
+    keep_layout: Layout | None = load_proposal(inputs.keep).layout if inputs.keep else None
+
+    if progress:
+        progress("selectie", time.perf_counter() - started, None)
+    selection = select(
+        registrations, config, places=inputs.places, participation=history.participation
+    )
+    selected = selection.selected
+    if inputs.selection is not None:
+        selected = selected_names_from(inputs.selection)
+        unknown = [n for n in selected if n not in registrations.by_name()]
+        if unknown:
+            raise UserError(
+                f"De selectie noemt deelnemers die niet in de aanmeldingen staan: {', '.join(unknown)}."
+            )
+    participants = [registrations.get(n) for n in selected]
+
+    try:
+        result = match(
+            participants,
+            config,
+            met_before=history.met_pairs.keys(),
+            keep=keep_layout,
+            progress=(
+                (lambda phase, elapsed, best: progress(phase, time.perf_counter() - started, best))
+                if progress
+                else None
+            ),
+        )
+    except MatchingConflict as conflict:
+        raise UserError(conflict_problems(conflict)) from None
+
+    selection_entries = selection.entries
+    if inputs.selection is not None:
+        chosen = set(selected)
+        selection_entries = tuple(
+            e.model_copy(
+                update={
+                    "selected": e.name in chosen,
+                    "reasons": (("overgenomen uit de vastgestelde selectie",) + tuple(e.reasons)),
+                }
+            )
+            for e in selection.entries
+        )
+    settings = dict(selection.settings) | {
+        f"matching_{k}": v for k, v in result.settings.items()
+    }
+    proposal = Proposal(
+        cycle=config.cycle.name,
+        input_file=str(inputs.workbook),
+        input_sha256=sha256_file(inputs.workbook),
+        config_sha256=config_sha256(inputs.cycle_path, config),
+        seed=config.solver.seed,
+        solver=settings,
+        selection=selection_entries,
+        selection_quality=selection.quality,
+        clubs=result.layout.clubs,
+        rounds=result.layout.rounds,
+        quality=result.quality,
+        breakdown=result.breakdown,
+        moved=result.moved,
+        warnings=tuple(selection.warnings) + result.warnings,
+    )
+    record = {
+        "leernetwerk": __version__,
+        "python": platform.python_version(),
+        "ortools": _ortools_version(),
+        "input_file": str(inputs.workbook),
+        "input_sha256": proposal.input_sha256,
+        "config_file": str(inputs.cycle_path) if inputs.cycle_path else None,
+        "config_sha256": proposal.config_sha256,
+        "places": inputs.places or config.cycle.places,
+        "keep": str(inputs.keep) if inputs.keep else None,
+        "seed": config.solver.seed,
+        "solver": settings,
+        "selection_quality": selection.quality.model_dump(mode="json"),
+        "matching_quality": result.quality.model_dump(mode="json"),
+        "history_cycles": list(history.cycles),
+        "wall_time": round(time.perf_counter() - started, 3),
+    }
+    return RunOutput(proposal, registrations, config, config_text(inputs.cycle_path, config), record)
+
+
+def _ortools_version() -> str:
+    import ortools
+
+    return ortools.__version__
+
+
+def conflict_problems(conflict) -> list[Problem]:  # type: ignore[no-untyped-def]
+    lines = [Problem(message="De harde regels zijn samen niet te halen. Samen botsen:")]
+    lines += [Problem(message=f"  - {reason}") for reason in conflict.reasons]
+    if conflict.advice:
+        lines.append(Problem(message="Wat u kunt doen:"))
+        lines += [Problem(message=f"  - {advice}") for advice in conflict.advice]
+    lines.append(Problem(message="Er is niets weggeschreven."))
+    return lines
+
+
+def write_run(output: RunOutput, out: Path, *, force: bool, inputs: tuple[Path, ...]) -> list[Path]:
+    """Write proposal.json, proposal.xlsx, report.html, cycle.toml and run.json, all or nothing."""
+    from leernetwerk.reports import write_proposal_workbook, write_report_html
+
+    p, regs, cfg = output.proposal, output.registrations, output.config
+    writers = {
+        "proposal.json": lambda path: path.write_text(p.to_json(), encoding="utf-8"),
+        "proposal.xlsx": lambda path: write_proposal_workbook(p, regs, cfg, path),
+        "report.html": lambda path: write_report_html(p, regs, cfg, path),
+        "cycle.toml": lambda path: path.write_text(output.config_text, encoding="utf-8"),
+        "run.json": lambda path: path.write_text(
+            json.dumps(output.run_record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        ),
+    }
+    return write_outputs(out, writers, force=force, inputs=inputs)
+
+
+def default_out_dir(cycle_path: Path | None, input_sha256: str) -> Path:
+    """Inside a cycle folder: a new run folder cycles/<name>/runs/<time>-<hash>/."""
+    from leernetwerk.runs import new_run_dir
+
+    if cycle_path is None:
+        raise UserError(
+            "Geef een uitvoermap op met --out, of een cycle.toml in een cyclusmap met --cycle "
+            "(dan komt de uitvoer in <cyclus>/runs/)."
+        )
+    return new_run_dir(cycle_path.resolve().parent, input_sha256)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -276,8 +276,45 @@ def _read_round_rows(
     return dict(sessions)
 
 
-def _first_filled(values: Iterable[Any]) -> Any:
-    return next((v for v in values if v not in ("", None)), None)
+def _shown(value: Any) -> str:
+    return value.value if isinstance(value, SessionFormat) else str(value)
+
+
+def _session_value(
+    rows: list[_Row],
+    column: str,
+    get: Callable[[_Row], Any],
+    where: str,
+    sheet_title: str,
+    problems: list[Problem] | None,
+) -> Any:
+    """A session-level field from its rows: the value most filled rows carry (ties: topmost).
+
+    The fields are repeated on every row of a session. A member moved in by
+    changing its ``Sessie`` cell still carries its old session's themes, so
+    the majority (not simply the topmost row) decides, and any disagreement
+    is reported as a warning naming the value used and the rows that differ.
+    """
+    filled = [(r, get(r)) for r in rows if get(r) not in ("", None)]
+    if not filled:
+        return None
+    votes = Counter(value for _, value in filled)
+    order = {value: i for i, (_, value) in reversed(list(enumerate(filled)))}
+    chosen = min(votes, key=lambda v: (-votes[v], order[v]))
+    others = [r for r, value in filled if value != chosen]
+    if others and problems is not None:
+        problems.append(
+            Problem(
+                severity=Severity.WARNING,
+                sheet=sheet_title,
+                row=others[0].row,
+                column=column,
+                value=_shown(get(others[0])),
+                message=f"de rijen van {where} verschillen; '{_shown(chosen)}' (de meeste rijen) telt, "
+                f"niet de waarde bij {', '.join(r.name for r in others)}.",
+            )
+        )
+    return chosen
 
 
 def _build_session(
@@ -305,26 +342,9 @@ def _build_session(
     members = tuple([host] + [n for n in names if n != host]) if host else tuple(names)
     club_votes = Counter(r.club for r in rows)
     club = min(club_votes, key=lambda c: (-club_votes[c], c))
-    for column, values in (
-        ("Thema blok 1", [r.theme1 for r in rows]),
-        ("Thema blok 2", [r.theme2 for r in rows]),
-        ("Werkvorm", [r.format.value if r.format else "" for r in rows]),
-    ):
-        distinct = sorted({v for v in values if v})
-        if len(distinct) > 1:
-            problems.append(
-                Problem(
-                    severity=Severity.WARNING,
-                    sheet=sheet_title,
-                    row=rows[0].row,
-                    column=column,
-                    value=" / ".join(distinct),
-                    message=f"de rijen van {where} verschillen; de eerste ingevulde waarde telt.",
-                )
-            )
-    theme1 = _first_filled(r.theme1 for r in rows)
-    theme2 = _first_filled(r.theme2 for r in rows)
-    fmt = _first_filled(r.format for r in rows)
+    theme1 = _session_value(rows, "Thema blok 1", lambda r: r.theme1, where, sheet_title, problems)
+    theme2 = _session_value(rows, "Thema blok 2", lambda r: r.theme2, where, sheet_title, problems)
+    fmt = _session_value(rows, "Werkvorm", lambda r: r.format, where, sheet_title, problems)
     if theme1 is None:
         problems.append(
             Problem(
@@ -350,7 +370,8 @@ def _build_session(
         host=host,
         themes=themes,
         format=fmt or SessionFormat.PLENARY_THEN_PARALLEL,
-        reason=_first_filled(r.reason for r in rows) or "",
+        reason=_session_value(rows, "Toelichting", lambda r: r.reason, where, sheet_title, None)
+        or "",
     )
     conflict = None if host else HostConflict(round_number, number, members, hosts)
     return session, conflict

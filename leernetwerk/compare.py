@@ -311,6 +311,21 @@ def _club(club: int | None) -> str:
     return f"club {club}" if club is not None else "geen club"
 
 
+def weight_effect(x: CriterionChange) -> tuple[float, float] | None:
+    """Split a contribution change into (weight effect, layout effect).
+
+    weight effect = (new weight − old weight) × new raw score;
+    layout effect = old weight × (new raw − old raw). They add up to the change.
+    """
+    if None in (x.weight_before, x.weight_after, x.raw_before, x.raw_after):
+        return None
+    assert x.weight_before is not None and x.weight_after is not None
+    assert x.raw_before is not None and x.raw_after is not None
+    by_weight = (x.weight_after - x.weight_before) * x.raw_after
+    by_layout = x.weight_before * (x.raw_after - x.raw_before)
+    return round(by_weight, 4), round(by_layout, 4)
+
+
 def render_comparison(c: Comparison) -> str:
     """The comparison as Dutch text for the terminal."""
     lines = [f"Vergelijking: A = {c.a}", f"              B = {c.b}", ""]
@@ -358,11 +373,17 @@ def render_comparison(c: Comparison) -> str:
         lines += score_table(c.scores, "A", "B")
         changed = [x for x in c.scores.criteria if x.weight_changed]
         for x in changed:
-            lines.append(
+            line = (
                 f"  Gewicht '{x.label}' ({x.key}) van {fmt(x.weight_before)} naar "
                 f"{fmt(x.weight_after)}: bijdrage {fmt(x.before)} → {fmt(x.after)} "
-                f"({signed(x.difference)})."
+                f"({signed(x.difference)})"
             )
+            split = weight_effect(x)
+            if split is not None:
+                by_weight, by_layout = split
+                line += f", waarvan {signed(by_weight)} door het gewicht en "
+                line += f"{signed(by_layout)} door de andere indeling"
+            lines.append(line + ".")
     return "\n".join(lines)
 
 

@@ -33,7 +33,7 @@ from leernetwerk.compare import (
 from leernetwerk.config import CycleConfig, load_cycle_config
 from leernetwerk.domain import Registration, Registrations
 from leernetwerk.errors import Problem, UserError, did_you_mean
-from leernetwerk.fsutil import sha256_file
+from leernetwerk.fsutil import sha256_bytes, sha256_file
 from leernetwerk.layout_io import EditedLayout, HostConflict, read_edited_workbook
 from leernetwerk.proposal import Layout, Proposal, load_proposal
 
@@ -279,6 +279,18 @@ class CheckReport(Report):
         return not self.read_errors and not self.hard
 
 
+def config_matches(path: Path | None, config: CycleConfig, recorded: str) -> bool:
+    """Whether the config is the one the proposal recorded.
+
+    ``run`` records the SHA-256 of the cycle.toml it was given, or (without
+    one) of the default config as canonical JSON; either may match.
+    """
+    if path is not None and sha256_file(path) == recorded:
+        return True
+    canonical = json.dumps(config.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return sha256_bytes(canonical.encode("utf-8")) == recorded
+
+
 def consistency_notes(inputs: CheckInputs, edited: EditedLayout) -> list[str]:
     """Dutch notes when the workbook, registrations or config differ from the proposal's."""
     notes = []
@@ -295,9 +307,10 @@ def consistency_notes(inputs: CheckInputs, edited: EditedLayout) -> list[str]:
         )
     if inputs.config_path is None:
         notes.append("Geen cycle.toml gevonden bij het voorstel; de standaardinstellingen gelden.")
-    elif sha256_file(inputs.config_path) != proposal.config_sha256:
+    if not config_matches(inputs.config_path, inputs.config, proposal.config_sha256):
         notes.append(
-            f"Let op: '{inputs.config_path}' verschilt van de configuratie van het voorstel "
+            f"Let op: de configuratie ({inputs.config_path or 'standaard'}) verschilt van die van "
+            "het voorstel "
             "(andere SHA-256); regels en gewichten komen uit het huidige bestand."
         )
     return notes

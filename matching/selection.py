@@ -627,6 +627,7 @@ def run_stages(
     hint: Iterable[int] | None = None,
     budget: float | None = None,
     tie_break: bool = True,
+    stay_close_to: frozenset[int] | None = None,
     progress: Progress | None = None,
 ) -> Solution:
     """Solve fill → balance → main → tie-break on one model (see module doc).
@@ -634,6 +635,9 @@ def run_stages(
     ``budget`` caps the deterministic time of all stages together (forcing
     runs); otherwise each stage gets ``solver.max_deterministic_time``.
     Raises :class:`OutOfTime` when a stage has no solution within its limit.
+    With ``stay_close_to`` (forcing runs) the last stage keeps as many of
+    those candidates as possible instead of the tie-break, so the reported
+    drop-outs are the fewest that forcing really requires.
     """
     limit = problem.settings.max_deterministic_time
     if not problem.candidates:
@@ -694,12 +698,18 @@ def run_stages(
     values = main.values or []
     objective = int(round(main.objective or 0))
 
-    # Stage 4: tie-break among equally good selections.
-    if tie_break and candidates:
+    # Stage 4: tie-break among equally good selections (or: stay close to the proposal).
+    if (tie_break or stay_close_to is not None) and candidates:
         if not isinstance(built.objective, int):
             model.add(built.objective == objective)
         n = len(candidates)
-        model.maximize(sum((n - c.tie_rank) * sm.x[c.index] for c in candidates))
+        if stay_close_to is not None:
+            model.maximize(
+                sum(sm.x[c.index] for c in candidates if c.index in stay_close_to) * (n + 1)
+                + sum((n - c.tie_rank) * sm.x[c.index] for c in candidates)
+            )
+        else:
+            model.maximize(sum((n - c.tie_rank) * sm.x[c.index] for c in candidates))
         try:
             tie = run("gelijke stand", 4)
             values = tie.values or values

@@ -327,6 +327,7 @@ def forcing_costs(
                 hint=solution.chosen,
                 budget=budget - used,
                 tie_break=False,
+                stay_close_to=frozenset(solution.chosen),
             )
         except OutOfTime as exc:
             used += exc.deterministic_time

@@ -386,3 +386,24 @@ def test_same_input_twice_gives_the_same_selection(workers):
     assert first.quality.objective == second.quality.objective
     if workers > 1:
         assert first.settings["interleave_search"] == "true"
+
+
+def test_forcing_a_tied_registrant_in_drops_exactly_one():
+    """Four equal deficit municipalities and four equal surplus ones, six places.
+    Forcing a rejected one in costs nothing (a tie) and needs only one other
+    to leave: the forcing re-solve stays as close to the proposal as it can,
+    instead of reporting an arbitrary equally good selection."""
+    regs = Registrations(
+        registrations=tuple(
+            reg(f"{kind.value} {i}", balance=kind, on=dt.date(2026, 4, 1 + i))
+            for kind in (Balance.DEFICIT, Balance.SURPLUS)
+            for i in range(4)
+        )
+    )
+    result = select(regs, CycleConfig(), places=6)
+    rejected = [e for e in result.entries if not e.selected]
+    assert len(rejected) == 2
+    for entry in rejected:
+        assert entry.forcing_cost is not None
+        assert entry.forcing_cost.objective_change == 0
+        assert len(entry.forcing_cost.drop_out) == 1

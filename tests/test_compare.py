@@ -201,3 +201,36 @@ def test_garbage_proposal_gives_a_dutch_message_never_a_traceback(
 
     assert main(["compare", str(good), str(tmp_path / "weg")]) == 1
     assert "bestaat niet" in capsys.readouterr().err
+
+
+PILOT = Path(__file__).resolve().parent.parent / "examples" / "pilot-2025"
+
+
+@pytest.mark.skipif(not (PILOT / "aanmeldingen.xlsx").is_file(), reason="pilot example missing")
+def test_two_real_runs_with_a_changed_weight(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # End to end: 'run' twice on the pilot example, the second time with the weight of
+    # shared session themes doubled; 'check' accepts the untouched workbook and
+    # 'compare' shows the weight and its effect.
+    base = (PILOT / "cycle.toml").read_text(encoding="utf-8")
+    heavier = tmp_path / "zwaarder.toml"
+    heavier.write_text(base + "\n[weights.sessions]\nshared_themes = 8.0\n", encoding="utf-8")
+    runs = []
+    for name, cycle in (("a", PILOT / "cycle.toml"), ("b", heavier)):
+        out = tmp_path / name
+        args = ["run", str(PILOT / "aanmeldingen.xlsx"), "--cycle", str(cycle), "--out", str(out)]
+        assert main([*args, "--quiet"]) == 0, capsys.readouterr().err
+        runs.append(out)
+    capsys.readouterr()
+
+    assert main(["check", str(runs[0] / "proposal.xlsx"), "--json"]) == 0
+    checked = json.loads(capsys.readouterr().out)
+    assert checked["notes"] == [] and checked["hard"] == []
+    assert checked["scores"]["total"]["difference"] == 0
+
+    assert main(["compare", str(runs[0]), str(runs[1]), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [f["label"] for f in data["inputs"]] == ["SHA-256 configuratie"]
+    themes = next(x for x in data["scores"]["criteria"] if x["key"] == "sessions.shared_themes")
+    assert (themes["weight_before"], themes["weight_after"]) == (4.0, 8.0)

@@ -27,7 +27,10 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def _register_commands() -> None:
+    from leernetwerk import cli_dutch
     from leernetwerk.commands import COMMANDS
+
+    cli_dutch.install()
 
     for command in COMMANDS:
         cli.add_command(command)

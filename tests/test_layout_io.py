@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
@@ -194,21 +194,27 @@ def test_a_file_that_is_not_an_xlsx_is_one_located_problem(
     assert expected in problem.message
 
 
+@pytest.fixture(scope="module")
+def workbook_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """The fixture proposal's workbook, written once for the property test."""
+    path = tmp_path_factory.mktemp("once") / "proposal.xlsx"
+    registrations = build_registrations()
+    write_proposal_workbook(build_proposal(registrations), registrations, build_config(), path)
+    return path.read_bytes()
+
+
 @settings(
     max_examples=25,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(numbers=st.lists(st.integers(min_value=1, max_value=9), min_size=10, max_size=10))
 def test_any_renumbering_of_club_one_reads_back_as_that_grouping(
-    tmp_path_factory: pytest.TempPathFactory, numbers: list[int]
+    tmp_path_factory: pytest.TempPathFactory, workbook_bytes: bytes, numbers: list[int]
 ) -> None:
     # Whatever session numbers the executor types, members with equal numbers form one session.
     path = tmp_path_factory.mktemp("renumber") / "proposal.xlsx"
-    registrations = build_registrations()
-    proposal = build_proposal(registrations)
-    write_proposal_workbook(proposal, registrations, build_config(), path)
-    club = proposal.clubs[0].members
+    path.write_bytes(workbook_bytes)
+    club = build_proposal().clubs[0].members
     offset = 100  # numbers unused by club 2, so club-1 sessions never merge with club 2
 
     def renumber(wb: Any) -> None:

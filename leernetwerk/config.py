@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from leernetwerk.capacity import CapacityNorms
 from leernetwerk.domain import DEFAULT_EXECUTION_VARIANTS, DEFAULT_THEMES, Theme, ThemeCatalogue
 from leernetwerk.errors import Problem, UserError, did_you_mean
 
@@ -189,6 +190,8 @@ class CycleConfig(Section):
     weights: Weights = Weights()
     pins: Pins = Pins()
     solver: SolverSection = SolverSection()
+    capacity: CapacityNorms = CapacityNorms()
+    """The executor's hour norms per activity group (default: the report's appendix E)."""
 
     @property
     def catalogue(self) -> ThemeCatalogue:

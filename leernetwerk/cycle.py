@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import io
 import json
+from decimal import Decimal
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -1054,6 +1055,11 @@ COMMENTS: dict[str, str] = {
     "solver.club_deterministic_time": "For the club model, in deterministic time units.",
     "solver.session_deterministic_time": "Per club, for the session model, in deterministic time units.",
     "solver.forcing_cost_budget": "Deterministic time for all 'cost of forcing X in' re-solves.",
+    "capacity": "The executor's hour norms (report appendix E); used by 'leernetwerk capacity'.",
+    "capacity.groups": (
+        "An activity group: its line items (fixed hours and hours per participant) and the "
+        "months (1-12) its hours are spread over."
+    ),
 }
 """An English comment for every key of ``CycleConfig`` in the generated cycle.toml."""
 
@@ -1066,6 +1072,8 @@ def toml_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
+    if isinstance(value, Decimal):
+        return str(value) if value == value.to_integral_value() else str(float(value))
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, str):

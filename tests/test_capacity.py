@@ -137,3 +137,25 @@ def test_cli_uses_places_of_the_cycle_when_no_counts(tmp_path, capsys):
 def test_cli_without_counts_is_a_dutch_error(capsys):
     assert main(["capacity"]) == 1
     assert "aantallen deelnemers" in capsys.readouterr().err
+
+
+def test_norms_come_from_the_cycle_config(tmp_path, capsys):
+    """[capacity] in cycle.toml replaces the report's norms: one extra fixed
+    hour in project management gives 801 hours for 30 participants."""
+    import json as _json
+    import tomllib as _tomllib
+
+    from leernetwerk.cli import main
+    from leernetwerk.config import CycleConfig
+    from leernetwerk.cycle import cycle_toml
+
+    text = cycle_toml("2027-2028", 2026).replace(
+        '{ label = "Projectmanagement, afstemming en overleg", fixed = 40,',
+        '{ label = "Projectmanagement, afstemming en overleg", fixed = 41,',
+    )
+    assert CycleConfig.model_validate(_tomllib.loads(text)).capacity.fixed == 117
+    path = tmp_path / "cycle.toml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["capacity", "--json", "--cycle", str(path), "30"]) == 0
+    (row,) = _json.loads(capsys.readouterr().out)
+    assert row["hours"] == 801

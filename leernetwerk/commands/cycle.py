@@ -92,19 +92,20 @@ def decide_command(
     "--cycle",
     "cycle_file",
     type=click.Path(path_type=Path),
-    help="cycle.toml: zonder aantallen wordt het aantal plaatsen gebruikt.",
+    help="cycle.toml: de urennormen uit [capacity]; zonder aantallen het aantal plaatsen.",
 )
 def capacity_command(participants: tuple[int, ...], as_json: bool, cycle_file: Path | None) -> int:
     """Benodigde capaciteit van de uitvoerder per aantal deelnemers (uren, dagen, fte)."""
     counts = list(participants)
-    if cycle_file is not None and not counts:
-        counts = [load_cycle_config(cycle_file).cycle.places]
+    config = load_cycle_config(cycle_file) if cycle_file is not None else None
+    if config is not None and not counts:
+        counts = [config.cycle.places]
     if not counts:
         raise UserError("Geef een of meer aantallen deelnemers, bijvoorbeeld: capacity 20 30 40.")
     negative = [n for n in counts if n < 0]
     if negative:
         raise UserError(f"Aantal deelnemers kan niet negatief zijn: {negative[0]}.")
-    norms = CapacityNorms()
+    norms = config.capacity if config is not None else CapacityNorms()
     rows = [capacity(n, norms) for n in counts]
     if as_json:
         click.echo(json.dumps([r.as_json(norms) for r in rows], ensure_ascii=False, indent=2))

@@ -99,6 +99,31 @@ def selected_names_from(path: Path) -> tuple[str, ...]:
     return proposal.selected
 
 
+KEEP_DECIDED = "besluit"
+"""``--keep besluit``: keep close to the cycle's last decided matching."""
+
+
+def kept_layout(inputs: RunInputs) -> Layout | None:
+    """The earlier layout to stay close to: a run folder, a proposal.json, or
+    (``--keep besluit``) the proposal of the cycle's last matching decision."""
+    if inputs.keep is None:
+        return None
+    if str(inputs.keep) == KEEP_DECIDED:
+        from leernetwerk.cycle import DecisionKind, decided_proposal, latest_decision
+
+        if inputs.cycle_path is None:
+            raise UserError("--keep besluit vraagt ook --cycle (de cycle.toml in de cyclusmap).")
+        cycle_dir = inputs.cycle_path.resolve().parent
+        decision = latest_decision(cycle_dir, DecisionKind.MATCHING)
+        if decision is None:
+            raise UserError(
+                f"--keep besluit: er is nog geen matchingsbesluit in '{cycle_dir}'. "
+                "Geef een runmap of proposal.json op."
+            )
+        return decided_proposal(cycle_dir, decision).layout
+    return load_proposal(inputs.keep).layout
+
+
 def run_pipeline(inputs: RunInputs, progress: Progress | None = None) -> RunOutput:
     """Run the whole job in memory; raises UserError (Dutch) on any input problem."""
     from matching.clubs import MatchingConflict
@@ -114,7 +139,7 @@ def run_pipeline(inputs: RunInputs, progress: Progress | None = None) -> RunOutp
     registrations = load_registrations(inputs.workbook, config)
     check_matching_pins(registrations, config)
     history = cycle_history(inputs.cycle_path)
-    keep_layout: Layout | None = load_proposal(inputs.keep).layout if inputs.keep else None
+    keep_layout = kept_layout(inputs)
 
     if progress:
         progress("selectie", time.perf_counter() - started, None)

@@ -85,7 +85,8 @@ _out = click.option(
 _force = click.option("--force", is_flag=True, help="Vervang de uitvoer in een niet-lege map.")
 _keep = click.option(
     "--keep", type=click.Path(path_type=Path), default=None,
-    help="Eerder voorstel (runmap of proposal.json): verplaats zo min mogelijk deelnemers.",
+    help="Eerder voorstel (runmap of proposal.json, of 'besluit' voor het laatste "
+    "matchingsbesluit van de cyclus): verplaats zo min mogelijk deelnemers.",
 )
 _quiet = click.option("--quiet", is_flag=True, help="Geen voortgangsmeldingen.")
 

@@ -1,0 +1,86 @@
+"""The main job inside a cycle folder: run records, decisions, --keep besluit."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from leernetwerk.cli import main
+
+PILOT = Path(__file__).resolve().parents[1] / "examples" / "pilot-2025"
+FAST = "\n[solver]\nclub_deterministic_time = 1.0\nsession_deterministic_time = 2.0\n"
+
+
+def make_cycle(tmp_path: Path, extra: str = "") -> Path:
+    cycle = tmp_path / "cycles" / "2025-2026"
+    cycle.mkdir(parents=True)
+    shutil.copy(PILOT / "aanmeldingen.xlsx", cycle / "aanmeldingen.xlsx")
+    text = (PILOT / "cycle.toml").read_text(encoding="utf-8")
+    (cycle / "cycle.toml").write_text(text + extra, encoding="utf-8")
+    return cycle
+
+
+def only_run(cycle: Path, exclude: set[str] = frozenset()) -> Path:
+    runs = [p for p in (cycle / "runs").iterdir() if p.name not in exclude]
+    assert len(runs) == 1
+    return runs[0]
+
+
+def test_run_without_out_writes_a_new_run_folder_in_the_cycle(tmp_path, capsys):
+    cycle = make_cycle(tmp_path)
+    args = ["run", str(cycle / "aanmeldingen.xlsx"), "--cycle", str(cycle / "cycle.toml"), "--quiet"]
+    assert main(args) == 0
+    first = only_run(cycle)
+    assert {p.name for p in first.iterdir()} >= {"proposal.json", "proposal.xlsx", "report.html"}
+    record = json.loads((first / "run.json").read_text(encoding="utf-8"))
+    assert record["seed"] == 0 and len(record["input_sha256"]) == 64
+    assert main(args) == 0  # a second run never overwrites the first
+    assert len(list((cycle / "runs").iterdir())) == 2
+    assert (first / "proposal.json").read_text(encoding="utf-8")
+
+
+def test_keep_decided_matching_moves_only_what_a_new_pin_requires(tmp_path, capsys):
+    cycle = make_cycle(tmp_path, FAST)
+    workbook, config = str(cycle / "aanmeldingen.xlsx"), str(cycle / "cycle.toml")
+    assert main(["run", workbook, "--cycle", config, "--quiet"]) == 0
+    run = only_run(cycle)
+    assert main(["decide", str(cycle), "selection", "--run", run.name, "--by", "test"]) == 0
+    assert main(["decide", str(cycle), "matching", "--run", run.name, "--by", "test"]) == 0
+    decided = json.loads((run / "proposal.json").read_text(encoding="utf-8"))
+    partners = {
+        name: set(s["members"]) - {name}
+        for s in decided["rounds"][0]["sessions"]
+        for name in s["members"]
+    }
+    a = "Zwolle"
+    b = next(n for n in partners if n != a and n not in partners[a])
+    pin = f'\n[pins]\ntogether = [{{ members = ["{a}", "{b}"], round = 1 }}]\n'
+    (cycle / "cycle.toml").write_text(
+        (cycle / "cycle.toml").read_text(encoding="utf-8") + pin, encoding="utf-8"
+    )
+    capsys.readouterr()
+    assert main(["run", workbook, "--cycle", config, "--keep", "besluit", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    rerun = only_run(cycle, exclude={run.name})
+    proposal = json.loads((rerun / "proposal.json").read_text(encoding="utf-8"))
+    round1 = proposal["rounds"][0]["sessions"]
+    assert any({a, b} <= set(s["members"]) for s in round1)
+    assert proposal["moved"], "the output says who moved"
+    assert any(f"samen met {b} in ronde 1" in line for line in proposal["moved"])
+    assert "Verschoven:" in out
+    # members that the pin does not concern mostly keep their round-1 partners
+    unchanged = [
+        n for n in partners
+        if any(set(s["members"]) - {n} == partners[n] for s in round1 if n in s["members"])
+    ]
+    assert len(unchanged) >= 2
+
+
+def test_keep_besluit_without_a_decision_is_a_clear_error(tmp_path, capsys):
+    cycle = make_cycle(tmp_path)
+    code = main(["run", str(cycle / "aanmeldingen.xlsx"), "--cycle", str(cycle / "cycle.toml"),
+                 "--keep", "besluit", "--quiet"])
+    assert code == 1
+    assert "nog geen matchingsbesluit" in capsys.readouterr().err
+    assert not (cycle / "runs").exists()

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from matching.grouping import GroupingModel, GroupingProblem  # noqa: E402
 from matching.local_search import local_search  # noqa: E402
 
-DATA = Path("/work/shared/benchmarks/mdgplib")
+DATA = Path(__file__).resolve().parent / "data" / "mdgplib"
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmark-grouping.md"
 LARGE = sorted(p.name for p in DATA.glob("RanReal_n*.txt") if not p.name.startswith("RanReal_n012"))
 

@@ -18,7 +18,7 @@ from matching.grouping import (
 )
 from matching.local_search import local_search
 
-MDGPLIB = Path("/work/shared/benchmarks/mdgplib")
+MDGPLIB = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "mdgplib"
 SHORT = 2.0
 """Deterministic time per solve in tests: tiny instances need far less."""
 

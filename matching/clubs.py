@@ -17,10 +17,9 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ortools.sat.python import cp_model
-
 from leernetwerk.config import CycleConfig
 from leernetwerk.domain import Registration
+from matching.conflicts import NamedRules, conflicting_rules
 from matching.criteria import club_pair_weight
 from matching.grouping import GroupingModel, GroupingProblem
 from matching.local_search import local_search
@@ -108,7 +107,6 @@ class ClubModel:
     problem: ClubProblem
     tolerance: int
     with_assumptions: bool = False
-    rules: dict[str, cp_model.IntVar] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         p = self.problem
@@ -126,17 +124,11 @@ class ClubModel:
             self.grouping, symmetry_breaking=not p.has_club_specific_rules
         )
         self.model = self.core.model
+        self.rule = NamedRules(self.model, self.with_assumptions)
         self.deficit_surplus_balance()
         self.pinned_club()
         self.kept_apart()
         self.stability()
-
-    def rule(self, description: str) -> list[cp_model.IntVar]:
-        if not self.with_assumptions:
-            return []
-        if description not in self.rules:
-            self.rules[description] = self.model.new_bool_var(f"rule: {description}")
-        return [self.rules[description]]
 
     def deficit_surplus_balance(self) -> None:
         """Hard: in every club |2·deficit − size| ≤ tolerance (deficit vs surplus/neutral)."""
@@ -363,17 +355,10 @@ CLUB_ADVICE = [
 
 
 def explain_infeasible_clubs(problem: ClubProblem, tolerance: int) -> list[str]:
-    """Named rules that together make the club layout impossible (feasibility-only
-    solve with one assumption per rule, one worker)."""
+    """Named rules that together make the club layout impossible (with the club sizes)."""
     cm = ClubModel(problem, tolerance, with_assumptions=True)
-    cm.model.clear_objective()
-    cm.model.add_assumptions(list(cm.rules.values()))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_deterministic_time = 30.0
-    if solver.solve(cm.model) != cp_model.INFEASIBLE:
+    reasons = conflicting_rules(cm.rule)
+    if reasons is None:
         return ["de clubindeling is onmogelijk, maar de oorzaak kon niet worden bepaald"]
-    core = set(solver.sufficient_assumptions_for_infeasibility())
     lo, hi = cm.grouping.bounds[0]
-    reasons = [desc for desc, lit in cm.rules.items() if lit.index in core]
     return [f"{cm.k} clubs van {lo}–{hi} deelnemers"] + reasons

@@ -24,6 +24,7 @@ from ortools.sat.python import cp_model
 
 from leernetwerk.config import CycleConfig
 from leernetwerk.domain import Registration
+from matching.conflicts import NamedRules, conflicting_rules
 from matching.criteria import candidate_themes, recommend_format, session_score
 
 SCALE = 100
@@ -118,12 +119,13 @@ class SessionModel:
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     candidates: list[Candidate] = field(default_factory=list)
     take: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
-    rules: dict[str, cp_model.IntVar] = field(default_factory=dict)
-    """Dutch rule description → enforcement literal (assumption) for conflict cores."""
+    rule: NamedRules = field(init=False)
+    """Enforcement literal per named hard rule (only when explaining conflicts)."""
     objective_terms: list[tuple[cp_model.LinearExprT, int]] = field(default_factory=list)
     penalties: dict[str, list[cp_model.IntVar]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.rule = NamedRules(self.model, self.with_assumptions)
         self.candidates = enumerate_candidates(self.problem)
         for r in self.problem.rounds:
             for c, cand in enumerate(self.candidates):
@@ -142,14 +144,6 @@ class SessionModel:
         self.session_score_terms()
 
     # -- helpers -----------------------------------------------------------
-
-    def rule(self, description: str) -> list[cp_model.IntVar]:
-        """The enforcement literal for a named hard rule (only when explaining)."""
-        if not self.with_assumptions:
-            return []
-        if description not in self.rules:
-            self.rules[description] = self.model.new_bool_var(f"rule: {description}")
-        return [self.rules[description]]
 
     def name(self, i: int) -> str:
         return self.problem.members[i].name
@@ -357,25 +351,11 @@ def solve_sessions(
 
 
 def explain_infeasible_sessions(problem: SessionProblem) -> list[str]:
-    """The named rules that together make this club's sessions impossible.
-
-    A separate feasibility-only solve (no objective, one worker: conflict
-    cores over assumptions are only reliable that way) with one assumption
-    literal per named hard rule and pin.
-    """
+    """The named rules that together make this club's sessions impossible."""
     sm = SessionModel(problem, with_assumptions=True)
-    sm.model.clear_objective()
-    literals = list(sm.rules.values())
-    sm.model.add_assumptions(literals)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_deterministic_time = 30.0
-    code = solver.solve(sm.model)
-    if code != cp_model.INFEASIBLE:
-        return []
-    core = set(solver.sufficient_assumptions_for_infeasibility())
-    return [desc for desc, lit in sm.rules.items() if lit.index in core]
-
+    return conflicting_rules(sm.rule) or [
+        "de bijeenkomsten zijn onmogelijk, maar de oorzaak kon niet worden bepaald"
+    ]
 
 def assign_hosts(
     problem: SessionProblem, sessions: Sequence[tuple[int, Candidate]]

@@ -128,6 +128,7 @@ class ClubModel:
         self.deficit_surplus_balance()
         self.pinned_club()
         self.kept_apart()
+        self.together_in_a_session()
         self.stability()
 
     def deficit_surplus_balance(self) -> None:
@@ -172,6 +173,16 @@ class ClubModel:
                 i, j = self.problem.index(a), self.problem.index(b)
                 self.model.add(self.core.same_group(i, j) == 0).only_enforce_if(
                     self.rule(f"pin: {a} en {b} nooit samen")
+                )
+
+    def together_in_a_session(self) -> None:
+        """Pin: X and Y in one session in round r, so they must share a club."""
+        for pin in self.problem.config.pins.together:
+            a, b = pin.members
+            if a in self.problem.names and b in self.problem.names:
+                i, j = self.problem.index(a), self.problem.index(b)
+                self.model.add(self.core.same_group(i, j) == 1).only_enforce_if(
+                    self.rule(f"pin: {a} en {b} samen in ronde {pin.round}")
                 )
 
     def stability(self) -> None:

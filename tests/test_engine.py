@@ -165,24 +165,16 @@ def test_conflicting_pins_raise_a_matching_conflict(pilot):
     assert any(a in r and b in r for r in info.value.reasons), info.value.reasons
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RuntimeError,
-    reason="together pins are not passed to the club model: the pair can land in "
-    "different clubs, the session model then drops the pin and match() raises "
-    "RuntimeError('engine produced a layout that breaks hard rules')",
-)
-def test_together_pin_across_clubs_is_honoured_or_a_conflict(random_results):
+def test_together_pin_across_clubs_is_honoured(random_results):
+    """A and B were in different clubs; pinning them into one session in round 1
+    makes the club model put them in one club, and the session model together."""
     participants, before = RANDOM[20], random_results[20]
     club_of = before.layout.club_of()
     a = next(n for n in sorted(club_of) if club_of[n] == 1)
     b = next(n for n in sorted(club_of) if club_of[n] == 2)
     config = with_pins(fast(CycleConfig()), together=[{"members": [a, b], "round": 1}])
-    try:
-        result = match(participants, config)
-    except MatchingConflict as conflict:  # acceptable: explained in Dutch
-        assert conflict.reasons
-        return
+    result = match(participants, config)
+    assert result.layout.club_of()[a] == result.layout.club_of()[b]
     assert any(
         r == 1 and a in s.members and b in s.members for r, s in result.layout.sessions()
     )

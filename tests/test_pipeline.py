@@ -84,3 +84,43 @@ def test_keep_besluit_without_a_decision_is_a_clear_error(tmp_path, capsys):
     assert code == 1
     assert "nog geen matchingsbesluit" in capsys.readouterr().err
     assert not (cycle / "runs").exists()
+
+
+def test_second_cycle_avoids_the_pairs_of_the_first(tmp_path, capsys):
+    """Two consecutive cycles with the same eight municipalities: the second
+    cycle's matching reads the first one's decided matching and lets no pair
+    meet again (8 members have 28 pairs; each cycle uses at most 14)."""
+    first = make_cycle(tmp_path, FAST)
+    workbook, config = str(first / "aanmeldingen.xlsx"), str(first / "cycle.toml")
+    assert main(["run", workbook, "--cycle", config, "--quiet"]) == 0
+    run = only_run(first)
+    assert main(["decide", str(first), "selection", "--run", run.name, "--by", "test"]) == 0
+    assert main(["decide", str(first), "matching", "--run", run.name, "--by", "test"]) == 0
+
+    second = tmp_path / "cycles" / "2026-2027"
+    second.mkdir()
+    shutil.copy(PILOT / "aanmeldingen.xlsx", second / "aanmeldingen.xlsx")
+    text = (first / "cycle.toml").read_text(encoding="utf-8")
+    text = text.replace('name = "pilot-2025-2026"', 'name = "2026-2027"')
+    (second / "cycle.toml").write_text(text, encoding="utf-8")
+    assert main(["run", str(second / "aanmeldingen.xlsx"), "--cycle", str(second / "cycle.toml"),
+                 "--quiet"]) == 0
+
+    def pairs(proposal: dict) -> set[frozenset[str]]:
+        return {
+            frozenset((a, b))
+            for r in proposal["rounds"]
+            for s in r["sessions"]
+            for a in s["members"]
+            for b in s["members"]
+            if a < b
+        }
+
+    before = json.loads((run / "proposal.json").read_text(encoding="utf-8"))
+    after = json.loads((only_run(second) / "proposal.json").read_text(encoding="utf-8"))
+    assert pairs(before) and pairs(after)
+    assert not pairs(before) & pairs(after)
+    record = json.loads((only_run(second) / "run.json").read_text(encoding="utf-8"))
+    assert record["history_cycles"] == ["2025-2026"]
+    reasons = {e["name"]: " ".join(e["reasons"]) for e in after["selection"]}
+    assert all("2025-2026" in reasons[n] for n in reasons), reasons

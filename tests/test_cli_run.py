@@ -1,0 +1,166 @@
+"""``leernetwerk run`` and ``leernetwerk match`` through ``leernetwerk.cli.main``:
+all outputs at once or nothing, never overwriting, conflicts in plain Dutch,
+reproducible proposals."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from leernetwerk.cli import main
+
+PILOT = Path(__file__).resolve().parent.parent / "examples" / "pilot-2025"
+OUTPUTS = ["cycle.toml", "proposal.json", "proposal.xlsx", "report.html", "run.json"]
+FAST_SOLVER = """
+[solver]
+club_deterministic_time = 0.5
+session_deterministic_time = 1.0
+"""
+
+
+def pilot_inputs(folder: Path, extra: str = "") -> tuple[Path, Path]:
+    """The pilot workbook and its cycle.toml (short solver limits + ``extra``) in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    workbook = folder / "aanmeldingen.xlsx"
+    shutil.copy(PILOT / "aanmeldingen.xlsx", workbook)
+    cycle = folder / "cycle.toml"
+    cycle.write_text(
+        (PILOT / "cycle.toml").read_text(encoding="utf-8") + FAST_SOLVER + extra, encoding="utf-8"
+    )
+    return workbook, cycle
+
+
+def run(workbook: Path, cycle: Path, out: Path, *extra: str) -> int:
+    return main(["run", str(workbook), "--cycle", str(cycle), "--out", str(out), "--quiet", *extra])
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """One run of the pilot: (workbook, cycle.toml, output folder)."""
+    folder = tmp_path_factory.mktemp("pilot")
+    workbook, cycle = pilot_inputs(folder)
+    out = folder / "voorstel"
+    assert run(workbook, cycle, out) == 0
+    return workbook, cycle, out
+
+
+def test_run_writes_all_outputs_into_a_new_folder(first_run):
+    _, _, out = first_run
+    assert sorted(p.name for p in out.iterdir()) == OUTPUTS
+
+
+def test_proposal_json_has_the_documented_keys(first_run):
+    proposal = json.loads((first_run[2] / "proposal.json").read_text(encoding="utf-8"))
+    for key in ("selection", "clubs", "rounds", "quality", "breakdown", "seed", "input_sha256"):
+        assert key in proposal, key
+    for key in ("objective", "bound", "gap", "baseline_objective"):
+        assert key in proposal["quality"], key
+    assert proposal["quality"]["objective"] > proposal["quality"]["baseline_objective"]
+    assert len(proposal["clubs"]) == 1 and len(proposal["clubs"][0]["members"]) == 8
+
+
+def test_run_prints_a_dutch_summary(tmp_path, capsys):
+    workbook, cycle = pilot_inputs(tmp_path)
+    assert run(workbook, cycle, tmp_path / "uit") == 0
+    out = capsys.readouterr().out
+    assert "8 van 8 aanmeldingen geselecteerd" in out
+    assert "Kwaliteit:" in out and "Uitvoer geschreven naar" in out
+
+
+def test_second_run_into_the_same_folder_without_force_refuses_and_writes_nothing(first_run, capsys):
+    workbook, cycle, out = first_run
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    assert run(workbook, cycle, out) == 1
+    assert capsys.readouterr().err.strip()
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+
+
+def test_second_run_with_force_replaces_the_outputs(tmp_path):
+    workbook, cycle = pilot_inputs(tmp_path)
+    out = tmp_path / "uit"
+    assert run(workbook, cycle, out) == 0
+    assert run(workbook, cycle, out, "--force") == 0
+    assert sorted(p.name for p in out.iterdir()) == OUTPUTS
+
+
+def test_invalid_workbook_exits_one_and_creates_nothing(tmp_path, capsys):
+    _, cycle = pilot_inputs(tmp_path)
+    broken = tmp_path / "kapot.xlsx"
+    broken.write_bytes(b"dit is geen Excel-bestand")
+    out = tmp_path / "uit"
+    assert run(broken, cycle, out) == 1
+    assert "kapot.xlsx" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_missing_workbook_exits_one_and_creates_nothing(tmp_path, capsys):
+    _, cycle = pilot_inputs(tmp_path)
+    out = tmp_path / "uit"
+    assert run(tmp_path / "bestaat-niet.xlsx", cycle, out) == 1
+    assert "bestaat niet" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_conflicting_pins_exit_one_with_a_plain_dutch_conflict_report(tmp_path, capsys):
+    # The pilot is one club of eight, so two participants can never be kept apart.
+    workbook, cycle = pilot_inputs(tmp_path, '\n[pins]\napart = [["Amstelveen", "Wageningen"]]\n')
+    out = tmp_path / "uit"
+    assert run(workbook, cycle, out) == 1
+    err = capsys.readouterr().err
+    assert "botsen" in err
+    assert "pin: Amstelveen en Wageningen nooit samen" in err
+    assert "Er is niets weggeschreven." in err
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+def test_pin_naming_an_unknown_participant_exits_one_with_a_suggestion(tmp_path, capsys):
+    workbook, cycle = pilot_inputs(tmp_path, '\n[pins]\nclub = [{name = "Amstelveeen", club = 1}]\n')
+    assert run(workbook, cycle, tmp_path / "uit") == 1
+    err = capsys.readouterr().err
+    assert "'Amstelveeen' staat niet in de aanmeldingen" in err and "Amstelveen" in err
+    assert not (tmp_path / "uit").exists()
+
+
+def comparable(proposal: dict) -> dict:
+    """Everything that must be reproducible (wall times may differ)."""
+    return {
+        "selection": proposal["selection"],
+        "clubs": proposal["clubs"],
+        "rounds": proposal["rounds"],
+        "breakdown": proposal["breakdown"],
+        "objective": proposal["quality"]["objective"],
+        "seed": proposal["seed"],
+        "input_sha256": proposal["input_sha256"],
+    }
+
+
+def test_two_runs_of_the_same_input_give_the_same_proposal(first_run, tmp_path):
+    workbook, cycle, out = first_run
+    again = tmp_path / "opnieuw"
+    assert run(workbook, cycle, again) == 0
+    first = json.loads((out / "proposal.json").read_text(encoding="utf-8"))
+    second = json.loads((again / "proposal.json").read_text(encoding="utf-8"))
+    assert comparable(first) == comparable(second)
+
+
+def test_match_with_a_selection_from_select(tmp_path, capsys):
+    workbook, cycle = pilot_inputs(tmp_path)
+    selected = tmp_path / "selectie"
+    assert main(["select", str(workbook), "--cycle", str(cycle), "--out", str(selected)]) == 0
+    selection = json.loads((selected / "selection.json").read_text(encoding="utf-8"))
+    names = sorted(e["name"] for e in selection["selection"] if e["selected"])
+    out = tmp_path / "indeling"
+    code = main(["match", str(workbook), "--cycle", str(cycle), "--selection",
+                 str(selected / "selection.json"), "--out", str(out), "--quiet"])
+    assert code == 0, capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == OUTPUTS
+    proposal = json.loads((out / "proposal.json").read_text(encoding="utf-8"))
+    assert sorted(e["name"] for e in proposal["selection"] if e["selected"]) == names
+    assert sorted(n for c in proposal["clubs"] for n in c["members"]) == names
+    assert all(
+        "overgenomen uit de vastgestelde selectie" in e["reasons"] for e in proposal["selection"]
+    )

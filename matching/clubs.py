@@ -14,6 +14,7 @@ lopsided clubs (12 + 10 + 8 has more pairs than 10 + 10 + 10).
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -213,66 +214,112 @@ def choose_tolerance(problem: ClubProblem) -> tuple[int, list[str]]:
     ]
 
 
+HINT_ROUNDS_PER_PARTICIPANT = 2
+"""Perturbation rounds of the hint's iterated local search, per participant."""
+
+
+class _SwapSearch:
+    """Swap moves on a club layout with incremental scores (for the hint)."""
+
+    def __init__(
+        self, weights, groups: list[int], k: int, frozen: set[int], sign: list[int]
+    ) -> None:
+        self.w = weights
+        self.n = len(groups)
+        self.k = k
+        self.frozen = frozen
+        self.sign = sign
+        """+1 for a deficit member, −1 otherwise: a club's excess is 2·deficit − size."""
+        self.reset(groups)
+
+    def reset(self, groups: list[int]) -> None:
+        self.groups = list(groups)
+        self.excess = [0] * self.k
+        for i, g in enumerate(self.groups):
+            self.excess[g] += self.sign[i]
+        self.contrib = [[0.0] * self.k for _ in range(self.n)]
+        for i in range(self.n):
+            row = self.w[i]
+            for j in range(self.n):
+                if i != j:
+                    self.contrib[i][self.groups[j]] += row[j]
+
+    def delta(self, i: int, j: int) -> float:
+        gi, gj, w = self.groups[i], self.groups[j], self.w[i][j]
+        c = self.contrib
+        return c[i][gj] - w - c[i][gi] + c[j][gi] - w - c[j][gj]
+
+    def swap(self, i: int, j: int) -> None:
+        gi, gj = self.groups[i], self.groups[j]
+        for m in range(self.n):
+            if m != i:
+                self.contrib[m][gi] -= self.w[m][i]
+                self.contrib[m][gj] += self.w[m][i]
+            if m != j:
+                self.contrib[m][gj] -= self.w[m][j]
+                self.contrib[m][gi] += self.w[m][j]
+        self.excess[gi] += self.sign[j] - self.sign[i]
+        self.excess[gj] += self.sign[i] - self.sign[j]
+        self.groups[i], self.groups[j] = gj, gi
+
+    def movable(self, i: int) -> bool:
+        return i not in self.frozen
+
+    def score(self) -> float:
+        return sum(self.contrib[i][self.groups[i]] for i in range(self.n)) / 2
+
+    def descend(self, same_kind) -> None:
+        """Best-improvement swaps of two members of the same kind until none helps."""
+        while True:
+            best = (1e-9, -1, -1)
+            for i in range(self.n):
+                if not self.movable(i):
+                    continue
+                for j in range(i + 1, self.n):
+                    if self.groups[i] != self.groups[j] and same_kind(i, j) and self.movable(j):
+                        d = self.delta(i, j)
+                        if d > best[0]:
+                            best = (d, i, j)
+            if best[1] < 0:
+                return
+            self.swap(best[1], best[2])
+
+
 def balanced_hint(cm: ClubModel, seed: int) -> list[int]:
     """A good layout that already meets the balance rule and the club pins.
 
     The core's local search ignores domain rules, and CP-SAT starting from an
-    infeasible hint loses much of its value. So: local search, then pins and
-    balance repaired by the cheapest swaps, then improvement by swaps of two
-    members of the same kind (deficit with deficit, other with other), which
-    keep every club's size and balance. Deterministic.
+    infeasible hint loses much of its value. So: the core's local search, then
+    pins and balance repaired by the cheapest swaps, then an iterated local
+    search with swaps of two members of the same kind (deficit with deficit,
+    other with other), which keep every club's size and balance. Seeded and
+    with a fixed number of rounds, so deterministic.
     """
     p = cm.problem
     n = len(p.participants)
-    w = cm.grouping.weights
     deficit = [r.balance.is_deficit for r in p.participants]
     if p.keep and all(1 <= p.keep.get(name, 0) <= cm.k for name in p.names):
         groups = [p.keep[name] - 1 for name in p.names]
         if cm.grouping.is_feasible(groups):
             return groups
-    groups, _ = local_search(cm.grouping, seed=seed, iterations=200)
-    groups = list(groups)
+    start, _ = local_search(cm.grouping, seed=seed, iterations=200)
     pinned = {
         p.index(pin.name): pin.club - 1
         for pin in p.config.pins.club
         if pin.name in p.names and pin.club <= cm.k
     }
-    contrib = [[0.0] * cm.k for _ in range(n)]
-    for i in range(n):
-        for j in range(n):
-            if i != j:
-                contrib[i][groups[j]] += w[i][j]
-
-    def swap_delta(i: int, j: int) -> float:
-        gi, gj = groups[i], groups[j]
-        return (
-            contrib[i][gj] - w[i][j] - contrib[i][gi] + contrib[j][gi] - w[i][j] - contrib[j][gj]
-        )
-
-    def do_swap(i: int, j: int) -> None:
-        gi, gj = groups[i], groups[j]
-        for m in range(n):
-            if m != i:
-                contrib[m][gi] -= w[m][i]
-                contrib[m][gj] += w[m][i]
-            if m != j:
-                contrib[m][gj] -= w[m][j]
-                contrib[m][gi] += w[m][j]
-        groups[i], groups[j] = gj, gi
-
-    def movable(i: int) -> bool:
-        return i not in pinned
+    sign = [1 if d else -1 for d in deficit]
+    search = _SwapSearch(cm.grouping.weights, list(start), cm.k, set(pinned), sign)
 
     for i, g in sorted(pinned.items()):
-        if groups[i] != g:
-            options = [j for j in range(n) if groups[j] == g and movable(j)]
+        if search.groups[i] != g:
+            options = [j for j in range(n) if search.groups[j] == g and search.movable(j)]
             if options:
-                do_swap(i, max(options, key=lambda j: (swap_delta(i, j), -j)))
+                search.swap(i, max(options, key=lambda j: (search.delta(i, j), -j)))
 
     def excess(g: int) -> int:
-        size = sum(1 for x in groups if x == g)
-        d = sum(1 for i, x in enumerate(groups) if x == g and deficit[i])
-        return 2 * d - size
+        """2·deficit − size of club g."""
+        return search.excess[g]
 
     for _ in range(n * n):
         bad = [g for g in range(cm.k) if abs(excess(g)) > cm.tolerance]
@@ -281,32 +328,46 @@ def balanced_hint(cm: ClubModel, seed: int) -> list[int]:
         g = bad[0]
         sign = 1 if excess(g) > 0 else -1
         options = [
-            (swap_delta(i, j), -i, -j, i, j)
+            (search.delta(i, j), -i, -j, i, j)
             for i in range(n)
-            if groups[i] == g and deficit[i] == (sign > 0) and movable(i)
+            if search.groups[i] == g and deficit[i] == (sign > 0) and search.movable(i)
             for j in range(n)
-            if groups[j] != g and deficit[j] != deficit[i] and movable(j)
-            and sign * excess(groups[j]) < 0
+            if search.groups[j] != g and deficit[j] != deficit[i] and search.movable(j)
+            and sign * excess(search.groups[j]) < 0
         ]
         if not options:
             break
         *_, i, j = max(options)
-        do_swap(i, j)
+        search.swap(i, j)
 
-    improved = True
-    while improved:
-        improved = False
-        best = (1e-9, -1, -1)
-        for i in range(n):
-            for j in range(i + 1, n):
-                if groups[i] != groups[j] and deficit[i] == deficit[j] and movable(i) and movable(j):
-                    delta = swap_delta(i, j)
-                    if delta > best[0]:
-                        best = (delta, i, j)
-        if best[1] >= 0:
-            do_swap(best[1], best[2])
-            improved = True
-    return groups
+    def same_kind(i: int, j: int) -> bool:
+        """Swaps that keep every club within the balance tolerance: same kind, or a
+        deficit and another member between clubs with room on both sides."""
+        if deficit[i] == deficit[j]:
+            return True
+        d, o = (i, j) if deficit[i] else (j, i)
+        gd, go = search.groups[d], search.groups[o]
+        return abs(excess(gd) - 2) <= cm.tolerance and abs(excess(go) + 2) <= cm.tolerance
+
+    rng = random.Random(seed)
+    search.descend(same_kind)
+    best, best_score = list(search.groups), search.score()
+    movable = [i for i in range(n) if search.movable(i)]
+    for _ in range(HINT_ROUNDS_PER_PARTICIPANT * n):
+        for _kick in range(3):
+            i = rng.choice(movable)
+            partners = [
+                j for j in movable if search.groups[j] != search.groups[i] and same_kind(i, j)
+            ]
+            if partners:
+                search.swap(i, rng.choice(partners))
+        search.descend(same_kind)
+        score = search.score()
+        if score > best_score + 1e-9:
+            best, best_score = list(search.groups), score
+        else:
+            search.reset(best)
+    return best
 
 
 def solve_clubs(

@@ -306,6 +306,8 @@ def solve_sessions(
     solver = cp_model.CpSolver()
     solver.parameters.random_seed = seed
     solver.parameters.num_workers = num_workers
+    # Several workers are only reproducible when interleaved (OR-Tools issue 2793).
+    solver.parameters.interleave_search = num_workers > 1
     solver.parameters.max_deterministic_time = max_deterministic_time
     code = solver.solve(sm.model)
     status = {

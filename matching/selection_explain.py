@@ -343,14 +343,19 @@ def forcing_costs(
             continue
         used += forced.deterministic_time
         wall += forced.wall_time
-        costs[r.index] = _forcing_cost(problem, solution, chosen, forced)
+        costs[r.index] = _forcing_cost(problem, solution, chosen, forced, late=r.late)
         if progress is not None:
             progress("kosten van inpassen", k, len(order))
     return costs, wall, used
 
 
 def _forcing_cost(
-    problem: SelectionProblem, solution: Solution, chosen: list[Candidate], forced: Solution
+    problem: SelectionProblem,
+    solution: Solution,
+    chosen: list[Candidate],
+    forced: Solution,
+    *,
+    late: bool = False,
 ) -> ForcingCost:
     after = problem.by_index(forced.chosen)
     drop_out = tuple(c.name for c in chosen if c.index not in forced.chosen)
@@ -364,7 +369,12 @@ def _forcing_cost(
             f"(grens {problem.tolerance})"
         )
     change = (forced.objective - solution.objective) / SCALE
-    if change > 0:
+    if change > 0 and late:
+        notes.append(
+            "hoger op de criteria, maar een te late aanmelding krijgt alleen een plaats "
+            "die tijdige aanmeldingen niet vullen"
+        )
+    elif change > 0:
         notes.append("beter dan het voorstel: het voorstel is niet bewezen optimaal")
     if forced.status is not SolveStatus.OPTIMAL:
         notes.append("benadering: niet bewezen optimaal binnen het tijdsbudget")

@@ -70,7 +70,9 @@ def test_run_prints_a_dutch_summary(tmp_path, capsys):
     assert "Kwaliteit:" in out and "Uitvoer geschreven naar" in out
 
 
-def test_second_run_into_the_same_folder_without_force_refuses_and_writes_nothing(first_run, capsys):
+def test_second_run_into_the_same_folder_without_force_refuses_and_writes_nothing(
+    first_run, capsys
+):
     workbook, cycle, out = first_run
     before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
     assert run(workbook, cycle, out) == 1
@@ -118,7 +120,9 @@ def test_conflicting_pins_exit_one_with_a_plain_dutch_conflict_report(tmp_path, 
 
 
 def test_pin_naming_an_unknown_participant_exits_one_with_a_suggestion(tmp_path, capsys):
-    workbook, cycle = pilot_inputs(tmp_path, '\n[pins]\nclub = [{name = "Amstelveeen", club = 1}]\n')
+    workbook, cycle = pilot_inputs(
+        tmp_path, '\n[pins]\nclub = [{name = "Amstelveeen", club = 1}]\n'
+    )
     assert run(workbook, cycle, tmp_path / "uit") == 1
     err = capsys.readouterr().err
     assert "'Amstelveeen' staat niet in de aanmeldingen" in err and "Amstelveen" in err
@@ -154,8 +158,19 @@ def test_match_with_a_selection_from_select(tmp_path, capsys):
     selection = json.loads((selected / "selection.json").read_text(encoding="utf-8"))
     names = sorted(e["name"] for e in selection["selection"] if e["selected"])
     out = tmp_path / "indeling"
-    code = main(["match", str(workbook), "--cycle", str(cycle), "--selection",
-                 str(selected / "selection.json"), "--out", str(out), "--quiet"])
+    code = main(
+        [
+            "match",
+            str(workbook),
+            "--cycle",
+            str(cycle),
+            "--selection",
+            str(selected / "selection.json"),
+            "--out",
+            str(out),
+            "--quiet",
+        ]
+    )
     assert code == 0, capsys.readouterr().err
     assert sorted(p.name for p in out.iterdir()) == OUTPUTS
     proposal = json.loads((out / "proposal.json").read_text(encoding="utf-8"))
@@ -164,3 +179,12 @@ def test_match_with_a_selection_from_select(tmp_path, capsys):
     assert all(
         "overgenomen uit de vastgestelde selectie" in e["reasons"] for e in proposal["selection"]
     )
+
+
+def test_too_few_places_for_a_club_exits_one_and_writes_nothing(tmp_path, capsys):
+    workbook, cycle = pilot_inputs(tmp_path)
+    out = tmp_path / "uit"
+    assert run(workbook, cycle, out, "--places", "7") == 1
+    err = capsys.readouterr().err
+    assert "7 deelnemers passen niet in clubs van 8–12" in err and "botsen" in err
+    assert not out.exists()

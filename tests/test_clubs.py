@@ -141,10 +141,12 @@ def test_balance_relaxed_with_a_warning_when_counts_make_it_impossible():
 def test_club_pins_and_apart_pins_are_honoured():
     people = random_participants(20, seed=6)
     a, b, c, d = (people[i].name for i in (0, 1, 2, 3))
-    cfg = config(pins={
-        "club": [{"name": a, "club": 2}, {"name": b, "club": 2}, {"name": c, "club": 1}],
-        "apart": [[c, d]],
-    })
+    cfg = config(
+        pins={
+            "club": [{"name": a, "club": 2}, {"name": b, "club": 2}, {"name": c, "club": 1}],
+            "apart": [[c, d]],
+        }
+    )
     result = solve(people, cfg)
     assert a in result.clubs[1] and b in result.clubs[1] and c in result.clubs[0]
     assert not any(c in club and d in club for club in result.clubs)

@@ -146,8 +146,14 @@ def test_session_shared_themes_ignores_themes_of_other_sessions():
 
 
 def test_session_shared_themes_ranks_lower_choices_lower():
-    first = [registration("A", themes=(T[0], T[1], T[2])), registration("B", themes=(T[0], T[3], T[4]))]
-    third = [registration("A", themes=(T[1], T[2], T[0])), registration("B", themes=(T[3], T[4], T[0]))]
+    first = [
+        registration("A", themes=(T[0], T[1], T[2])),
+        registration("B", themes=(T[0], T[3], T[4])),
+    ]
+    third = [
+        registration("A", themes=(T[1], T[2], T[0])),
+        registration("B", themes=(T[3], T[4], T[0])),
+    ]
     # A shared first choice weighs 3, a shared third choice 1.
     assert session_shared_themes(first, (T[0],)) == 3.0
     assert session_shared_themes(third, (T[0],)) == 1.0
@@ -251,8 +257,11 @@ def test_candidate_themes_are_chosen_themes_in_catalogue_order():
 
 def _session(club: int, members, themes) -> Session:  # type: ignore[no-untyped-def]
     return Session(
-        club=club, members=tuple(m.name for m in members), host=members[0].name,
-        themes=tuple(themes), format=SessionFormat.PLENARY_THEN_PARALLEL,
+        club=club,
+        members=tuple(m.name for m in members),
+        host=members[0].name,
+        themes=tuple(themes),
+        format=SessionFormat.PLENARY_THEN_PARALLEL,
     )
 
 

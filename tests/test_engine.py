@@ -82,8 +82,9 @@ def test_objective_equals_the_plain_python_score(pilot, pilot_result, random_res
 
 def test_objective_beats_the_baseline(pilot, pilot_result, random_results):
     for participants, config, result in instances(pilot, pilot_result, random_results):
-        base = score_layout(baseline(participants, config, seed=config.solver.seed),
-                            people_of(participants), config)
+        base = score_layout(
+            baseline(participants, config, seed=config.solver.seed), people_of(participants), config
+        )
         assert result.quality.baseline_objective == pytest.approx(base.total)
         assert result.quality.objective > base.total, (len(participants), base.total)
 
@@ -204,6 +205,29 @@ def test_together_pin_across_clubs_is_honoured(random_results):
     config = with_pins(fast(CycleConfig()), together=[{"members": [a, b], "round": 1}])
     result = match(participants, config)
     assert result.layout.club_of()[a] == result.layout.club_of()[b]
-    assert any(
-        r == 1 and a in s.members and b in s.members for r, s in result.layout.sessions()
-    )
+    assert any(r == 1 and a in s.members and b in s.members for r, s in result.layout.sessions())
+
+
+def test_unavoidable_earlier_meetings_are_reported_as_warnings(pilot):
+    participants, config = pilot
+    names = sorted(p.name for p in participants)
+    everyone_met = [frozenset((a, b)) for i, a in enumerate(names) for b in names[i + 1 :]]
+    result = match(participants, config, met_before=everyone_met)
+    # Every pair of the one pilot club met before: every session repeats a meeting,
+    # which is allowed ('hard unless impossible') but reported per pair.
+    meetings = {
+        frozenset((a, b))
+        for _, s in result.layout.sessions()
+        for i, a in enumerate(s.members)
+        for b in s.members[i + 1 :]
+    }
+    assert len(result.violations) == len(meetings)
+    assert all(v.rule == "met_before" and not v.hard for v in result.violations)
+    assert sum("ontmoetten elkaar al" in w for w in result.warnings) == len(meetings)
+
+
+def test_too_few_participants_for_a_club_is_a_matching_conflict(pilot):
+    participants, config = pilot
+    with pytest.raises(MatchingConflict) as info:
+        match(participants[:7], config)
+    assert "7 deelnemers passen niet in clubs van 8–12" in info.value.reasons[0]

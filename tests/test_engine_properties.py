@@ -35,7 +35,8 @@ SIZES = st.integers(8, 24).filter(lambda n: n != 11)
 DUTCH_WORDS = ("deelnemer", "pin", "club", "bijeenkomst", "host", "ronde", "samen", "balans")
 
 slow = settings(
-    deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     derandomize=True,
 )
 
@@ -58,7 +59,9 @@ def instances(draw: st.DrawFn, max_non_hosts: int = 2) -> list[Registration]:
 
 
 def hard_violations(result: MatchResult, people: list[Registration], cfg: CycleConfig) -> list[str]:
-    return [v.message for v in check_layout(result.layout, {p.name: p for p in people}, cfg) if v.hard]
+    return [
+        v.message for v in check_layout(result.layout, {p.name: p for p in people}, cfg) if v.hard
+    ]
 
 
 def feasible_pins(draw: st.DrawFn, result: MatchResult) -> dict[str, Any]:
@@ -78,8 +81,11 @@ def feasible_pins(draw: st.DrawFn, result: MatchResult) -> dict[str, Any]:
         r, s = draw(st.sampled_from(sessions))
         a, b = s.members[0], s.members[1]
         pins["together"].append({"members": [a, b], "round": r})
-        pins["club"] += [{"name": n, "club": club_of[n]} for n in (a, b)
-                         if {"name": n, "club": club_of[n]} not in pins["club"]]
+        pins["club"] += [
+            {"name": n, "club": club_of[n]}
+            for n in (a, b)
+            if {"name": n, "club": club_of[n]} not in pins["club"]
+        ]
     if draw(st.booleans()):
         r, s = draw(st.sampled_from(sessions))
         pins["host"].append({"name": s.host, "round": r})
@@ -119,7 +125,9 @@ def test_every_layout_keeps_the_hard_rules_and_feasible_pins(people, data):
 def conflicting_pins(draw: st.DrawFn, names: list[str], k: int) -> tuple[dict[str, Any], str]:
     """Pins that cannot all hold, and which kind of conflict they make."""
     a, b = draw(st.lists(st.sampled_from(names), min_size=2, max_size=2, unique=True))
-    kind = draw(st.sampled_from(["apart_same_club", "club_too_high", "together_apart", "two_clubs"]))
+    kind = draw(
+        st.sampled_from(["apart_same_club", "club_too_high", "together_apart", "two_clubs"])
+    )
     if kind == "apart_same_club":
         return {"apart": [[a, b]], "club": [{"name": a, "club": 1}, {"name": b, "club": 1}]}, kind
     if kind == "club_too_high":
@@ -164,7 +172,9 @@ def test_impossible_hosting_raises_a_matching_conflict(people, data):
         match(people, cfg)
     except MatchingConflict as conflict:
         text = " ".join(conflict.reasons)
-        assert "host" in text, conflict.reasons  # e.g. 'iedere bijeenkomst heeft een deelnemer die mag hosten'
+        assert "host" in text, (
+            conflict.reasons
+        )  # e.g. 'iedere bijeenkomst heeft een deelnemer die mag hosten'
     else:
         raise AssertionError(kind)
 

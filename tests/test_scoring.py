@@ -32,13 +32,24 @@ def everyone_hosts(people: dict[str, Registration]) -> dict[str, Registration]:
 
 
 def session(members: tuple[str, ...], host: str | None = None) -> Session:
-    return Session(club=1, members=members, host=host or members[0], themes=(),
-                   format=SessionFormat.PLENARY_THEN_PARALLEL)
+    return Session(
+        club=1,
+        members=members,
+        host=host or members[0],
+        themes=(),
+        format=SessionFormat.PLENARY_THEN_PARALLEL,
+    )
+
+
+ONE_CLUB = (Club(id=1, members=tuple(PEOPLE)),)
 
 
 def layout(
-    round_1=ROUND_1, round_2=ROUND_2, clubs=(Club(id=1, members=tuple(PEOPLE)),)
-) -> Layout:  # type: ignore[no-untyped-def]
+    round_1: tuple[tuple[str, ...], ...] = ROUND_1,
+    round_2: tuple[tuple[str, ...], ...] = ROUND_2,
+    clubs: tuple[Club, ...] = ONE_CLUB,
+) -> Layout:
+    """The valid layout, or one with a round or the clubs replaced."""
     return Layout(
         clubs=clubs,
         rounds=(
@@ -48,8 +59,13 @@ def layout(
     )
 
 
-def messages(lay: Layout, people=None, config: CycleConfig = CONFIG) -> list[str]:  # type: ignore[no-untyped-def]
-    return [v.message for v in check_layout(lay, people or everyone_hosts(PEOPLE), config) if v.hard]
+def messages(
+    lay: Layout, people: dict[str, Registration] | None = None, config: CycleConfig = CONFIG
+) -> list[str]:
+    """The hard violations' messages (everyone may host unless ``people`` says otherwise)."""
+    return [
+        v.message for v in check_layout(lay, people or everyone_hosts(PEOPLE), config) if v.hard
+    ]
 
 
 def test_valid_layout_has_no_violation():
@@ -87,18 +103,34 @@ def test_host_who_may_not_host_is_caught():
     people["M0"] = people["M0"].model_copy(update={"can_host": False})
     found = messages(layout(), people)
     # M0 is listed first in round 1, so hosts that session.
-    assert found == ["Ronde 1, bijeenkomst van M0, M1, M2: host M0 mag niet hosten "
-                     "(Host mogelijk = nee)."]
+    assert found == [
+        "Ronde 1, bijeenkomst van M0, M1, M2: host M0 mag niet hosten (Host mogelijk = nee)."
+    ]
 
 
 def test_session_without_host_is_caught():
-    broken = layout().model_copy(update={"rounds": (
-        Round(round=1, sessions=tuple(
-            session(s) if s != ("M7", "M6") else Session(
-                club=1, members=s, host=None, themes=(), format=SessionFormat.SMALL_GROUPS
-            ) for s in ROUND_1)),
-        layout().rounds[1],
-    )})
+    broken = layout().model_copy(
+        update={
+            "rounds": (
+                Round(
+                    round=1,
+                    sessions=tuple(
+                        session(s)
+                        if s != ("M7", "M6")
+                        else Session(
+                            club=1,
+                            members=s,
+                            host=None,
+                            themes=(),
+                            format=SessionFormat.SMALL_GROUPS,
+                        )
+                        for s in ROUND_1
+                    ),
+                ),
+                layout().rounds[1],
+            )
+        }
+    )
     found = messages(broken)
     assert len(found) == 1 and "M7, M6: geen host" in found[0], found
 
@@ -132,12 +164,16 @@ def test_met_before_and_hosting_twice_are_soft():
 
 
 def test_broken_pins_are_caught():
-    config = config_from_dict({"pins": {
-        "apart": [["M0", "M1"]],
-        "club": [{"name": "M2", "club": 2}],
-        "together": [{"members": ["M0", "M7"], "round": 1}],
-        "host": [{"name": "M1", "round": 1}],
-    }})
+    config = config_from_dict(
+        {
+            "pins": {
+                "apart": [["M0", "M1"]],
+                "club": [{"name": "M2", "club": 2}],
+                "together": [{"members": ["M0", "M7"], "round": 1}],
+                "host": [{"name": "M1", "round": 1}],
+            }
+        }
+    )
     found = [v for v in check_layout(layout(), everyone_hosts(PEOPLE), config) if v.rule == "pin"]
     texts = " | ".join(v.message for v in found)
     assert "M0 en M1 mogen niet samen" in texts
@@ -154,10 +190,15 @@ def test_score_layout_total_is_club_pairs_plus_sessions_plus_first_choices():
     names = list(people)
     clubs = sum(
         club_pair_weight(people[a], people[b], CONFIG)
-        for i, a in enumerate(names) for b in names[i + 1:]
+        for i, a in enumerate(names)
+        for b in names[i + 1 :]
     )
     # The sessions here take no themes, so only balance mix and size gap can score.
-    sessions = sum(session_score([people[n] for n in s.members], (), CONFIG) for _, s in lay.sessions())
+    sessions = sum(
+        session_score([people[n] for n in s.members], (), CONFIG) for _, s in lay.sessions()
+    )
     assert breakdown.total == pytest.approx(clubs + sessions, abs=1e-3)
-    assert breakdown.total == pytest.approx(sum(c.contribution for c in breakdown.criteria), abs=1e-3)
+    assert breakdown.total == pytest.approx(
+        sum(c.contribution for c in breakdown.criteria), abs=1e-3
+    )
     assert len(breakdown.clubs) == 1 and len(breakdown.sessions) == 6

@@ -28,15 +28,21 @@ CONFIG: CycleConfig = config_from_dict(
 )
 
 
+NO_PINS = SessionPins()
+
+
 def problem(
     members: Sequence[Registration],
     *,
-    pins: SessionPins = SessionPins(),
+    pins: SessionPins = NO_PINS,
     met_before: Sequence[tuple[str, str]] = (),
 ) -> SessionProblem:
     """A session problem for club 1 with the test config."""
     return SessionProblem(
-        club=1, members=tuple(members), config=CONFIG, pins=pins,
+        club=1,
+        members=tuple(members),
+        config=CONFIG,
+        pins=pins,
         met_before=frozenset(frozenset(p) for p in met_before),
     )
 
@@ -47,13 +53,21 @@ def solve(p: SessionProblem) -> SessionResult:
 
 def as_layout(result: SessionResult) -> Layout:
     """The sessions of one club as a layout without clubs (scores sessions only)."""
-    rounds = {}
+    rounds: dict[int, list[Session]] = {}
     for s in result.sessions:
         rounds.setdefault(s.round, []).append(
-            Session(club=1, members=s.members, host=s.host, themes=s.themes,
-                    format=SessionFormat(s.format), reason=s.reason)
+            Session(
+                club=1,
+                members=s.members,
+                host=s.host,
+                themes=s.themes,
+                format=SessionFormat(s.format),
+                reason=s.reason,
+            )
         )
-    return Layout(rounds=tuple(Round(round=r, sessions=tuple(ss)) for r, ss in sorted(rounds.items())))
+    return Layout(
+        rounds=tuple(Round(round=r, sessions=tuple(ss)) for r, ss in sorted(rounds.items()))
+    )
 
 
 def by_round(result: SessionResult) -> dict[int, list[tuple[str, ...]]]:
@@ -209,7 +223,8 @@ def test_pairs_that_met_before_are_counted_when_unavoidable():
     assert result.met_before_violations == 2
     people = {m.name: m for m in members}
     soft = [
-        v for v in check_layout(as_layout(result), people, CONFIG, [frozenset(p) for p in met])
+        v
+        for v in check_layout(as_layout(result), people, CONFIG, [frozenset(p) for p in met])
         if v.rule == "met_before"
     ]
     assert len(soft) == 2 and not any(v.hard for v in soft)

@@ -237,17 +237,17 @@ def session_problem(
 def moved_lines(keep: Layout, layout: Layout, config: CycleConfig) -> list[str]:
     """Dutch lines: who changed club or session partners relative to ``keep``, and why."""
     pinned: dict[str, list[str]] = {}
-    for p in config.pins.club:
-        pinned.setdefault(p.name, []).append(f"pin: in club {p.club}")
+    for club_pin in config.pins.club:
+        pinned.setdefault(club_pin.name, []).append(f"pin: in club {club_pin.club}")
     for a, b in config.pins.apart:
         pinned.setdefault(a, []).append(f"pin: nooit samen met {b}")
         pinned.setdefault(b, []).append(f"pin: nooit samen met {a}")
-    for p in config.pins.together:
-        a, b = p.members
-        pinned.setdefault(a, []).append(f"pin: samen met {b} in ronde {p.round}")
-        pinned.setdefault(b, []).append(f"pin: samen met {a} in ronde {p.round}")
-    for p in config.pins.host:
-        pinned.setdefault(p.name, []).append(f"pin: host in ronde {p.round}")
+    for together in config.pins.together:
+        a, b = together.members
+        pinned.setdefault(a, []).append(f"pin: samen met {b} in ronde {together.round}")
+        pinned.setdefault(b, []).append(f"pin: samen met {a} in ronde {together.round}")
+    for host in config.pins.host:
+        pinned.setdefault(host.name, []).append(f"pin: host in ronde {host.round}")
 
     def why(name: str) -> str:
         if name in pinned:

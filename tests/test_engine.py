@@ -111,15 +111,10 @@ def test_same_input_twice_gives_the_identical_layout(pilot, pilot_result):
     assert again.quality.objective == pilot_result.quality.objective
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="solve_sessions passes num_workers to CP-SAT without interleave_search, so "
-    "with num_workers > 1 the session solves are not reproducible (the club model "
-    "sets interleave_search; see matching/grouping.py and OR-Tools issue 2793)",
-)
 def test_every_multi_worker_solve_is_reproducible_by_construction(pilot, monkeypatch):
     """With num_workers = 2 every CP-SAT solve of match() must run either on one
-    worker or with interleave_search (CP-SAT's deterministic parallel mode)."""
+    worker or with interleave_search (CP-SAT's deterministic parallel mode; without
+    it the session solves gave 2 different pilot layouts in 4 runs)."""
     seen: list[tuple[int, bool]] = []
     original = cp_model.CpSolver.solve
 
@@ -134,11 +129,6 @@ def test_every_multi_worker_solve_is_reproducible_by_construction(pilot, monkeyp
     assert all(workers <= 1 or interleaved for workers, interleaved in seen), seen
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="flaky by nature: measured 2 different pilot layouts in 4 runs with "
-    "num_workers = 2 (see the strict test above for the cause)",
-)
 def test_same_input_three_times_with_two_workers_gives_the_identical_layout(pilot):
     participants, config = pilot
     config = fast(config, num_workers=2)

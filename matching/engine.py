@@ -152,7 +152,9 @@ def match(
     hard = [v for v in violations if v.hard]
     if hard:  # pragma: no cover - the models enforce these; a bug if reached
         raise RuntimeError("engine produced a layout that breaks hard rules: " + "; ".join(map(str, hard)))
-    warnings.extend(v.message + " (onvermijdelijk)" for v in violations if not v.hard)
+    warnings.extend(
+        v.message + " (niet te vermijden in deze clubindeling)" for v in violations if not v.hard
+    )
 
     breakdown = score_layout(layout, people, config)
     baseline_layout = baseline(participants, config, seed=solver.seed)

@@ -135,6 +135,7 @@ class SessionModel:
         self.one_session_per_round()
         self.no_repeated_pair()
         self.session_has_possible_host()
+        self.sole_host_at_most_once()
         self.not_met_before()
         self.pinned_together()
         self.pinned_host()
@@ -182,6 +183,27 @@ class SessionModel:
         for (_r, c), take in self.take.items():
             if not any(self.problem.members[i].can_host for i in self.candidates[c].members):
                 self.model.add(take == 0).only_enforce_if(self.rule(description))
+
+    def sole_host_at_most_once(self) -> None:
+        """Hard unless impossible: a member who is the only possible host of a
+        session is the only one for at most one session in the cycle, so that
+        hosting can rotate (:func:`assign_hosts` then finds a host per session
+        without anyone hosting twice in nearly every case). Penalised, reported."""
+        for i, member in enumerate(self.problem.members):
+            if not member.can_host:
+                continue
+            sole = [
+                self.take[r, c]
+                for r in self.problem.rounds
+                for c, cand in enumerate(self.candidates)
+                if i in cand.members
+                and not any(self.problem.members[j].can_host for j in cand.members if j != i)
+            ]
+            if len(sole) > 1:
+                extra = self.model.new_int_var(0, len(self.problem.rounds), f"sole_host_{i}")
+                self.model.add(sum(sole) <= 1 + extra)
+                self.penalties.setdefault("host_twice", []).append(extra)
+                self.objective_terms.append((extra, -SOFT_HARD_PENALTY))
 
     def not_met_before(self) -> None:
         """Hard unless impossible: pairs that met in an earlier cycle do not meet again."""

@@ -129,11 +129,11 @@ def test_every_multi_worker_solve_is_reproducible_by_construction(pilot, monkeyp
     assert all(workers <= 1 or interleaved for workers, interleaved in seen), seen
 
 
-def test_same_input_three_times_with_two_workers_gives_the_identical_layout(pilot):
+def test_same_input_twice_with_two_workers_gives_the_identical_layout(pilot):
     participants, config = pilot
     config = fast(config, num_workers=2)
-    layouts = [match(participants, config).layout.model_dump() for _ in range(3)]
-    assert layouts[0] == layouts[1] == layouts[2]
+    first, second = (match(participants, config).layout.model_dump() for _ in range(2))
+    assert first == second
 
 
 def test_keep_with_one_extra_club_pin_moves_few_and_says_why(random_results):

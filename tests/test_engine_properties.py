@@ -122,12 +122,31 @@ def test_every_layout_keeps_the_hard_rules_and_feasible_pins(people, data):
         assert any(r == p["round"] and s.host == p["name"] for r, s in sessions)
 
 
+KINDS = [
+    "apart_same_club",
+    "club_too_high",
+    "together_apart",
+    "two_clubs",
+    "together_both_rounds",
+    "together_chain_of_four",
+    "together_two_hosts",
+]
+
+
 def conflicting_pins(draw: st.DrawFn, names: list[str], k: int) -> tuple[dict[str, Any], str]:
     """Pins that cannot all hold, and which kind of conflict they make."""
-    a, b = draw(st.lists(st.sampled_from(names), min_size=2, max_size=2, unique=True))
-    kind = draw(
-        st.sampled_from(["apart_same_club", "club_too_high", "together_apart", "two_clubs"])
-    )
+    a, b, c, d = draw(st.lists(st.sampled_from(names), min_size=4, max_size=4, unique=True))
+    kind = draw(st.sampled_from(KINDS))
+    if kind == "together_both_rounds":  # the pair would meet in both rounds
+        return {"together": [{"members": [a, b], "round": r} for r in (1, 2)]}, kind
+    if kind == "together_chain_of_four":  # a session of four in round r
+        r = draw(st.integers(1, 2))
+        chain = [[a, b], [b, c], [c, d]]
+        return {"together": [{"members": m, "round": r} for m in chain]}, kind
+    if kind == "together_two_hosts":  # one session, two pinned hosts
+        r = draw(st.integers(1, 2))
+        hosts = [{"name": a, "round": r}, {"name": b, "round": r}]
+        return {"together": [{"members": [a, b], "round": r}], "host": hosts}, kind
     if kind == "apart_same_club":
         return {"apart": [[a, b]], "club": [{"name": a, "club": 1}, {"name": b, "club": 1}]}, kind
     if kind == "club_too_high":
@@ -140,7 +159,7 @@ def conflicting_pins(draw: st.DrawFn, names: list[str], k: int) -> tuple[dict[st
     ), kind
 
 
-@settings(slow, max_examples=20)
+@settings(slow, max_examples=25)
 @given(people=instances(), data=st.data())
 def test_impossible_pins_raise_a_matching_conflict_with_dutch_reasons(people, data):
     n = len(people)

@@ -188,3 +188,23 @@ def test_too_few_places_for_a_club_exits_one_and_writes_nothing(tmp_path, capsys
     err = capsys.readouterr().err
     assert "7 deelnemers passen niet in clubs van 8–12" in err and "botsen" in err
     assert not out.exists()
+
+
+def test_keep_rerun_with_a_new_pin_reports_who_moved_and_why(first_run, tmp_path, capsys):
+    workbook, _, out = first_run
+    proposal = json.loads((out / "proposal.json").read_text(encoding="utf-8"))
+    round_1 = proposal["rounds"][0]["sessions"]
+    a = round_1[0]["members"][0]
+    b = round_1[1]["members"][0]  # a and b are in different sessions in round 1
+    _, cycle = pilot_inputs(
+        tmp_path / "invoer", f'\n[[pins.together]]\nmembers = ["{a}", "{b}"]\nround = 1\n'
+    )
+    again = tmp_path / "herzien"
+    assert run(workbook, cycle, again, "--keep", str(out)) == 0
+    stdout = capsys.readouterr().out
+    moved = json.loads((again / "proposal.json").read_text(encoding="utf-8"))["moved"]
+    assert any(line.startswith(f"{a}, ronde 1: nu met") for line in moved), moved
+    assert any(f"pin: samen met {b} in ronde 1" in line for line in moved), moved
+    assert "Verschoven:" in stdout
+    # Stability keeps round 2 as it was (its sessions stay compatible with the new round 1).
+    assert not any("ronde 2" in line for line in moved), moved

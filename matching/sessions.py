@@ -225,18 +225,19 @@ class SessionModel:
     def pinned_host(self) -> None:
         """Pin: X hosts a session in round r (X may host; two pinned hosts of a
         round are never in the same session)."""
-        by_round: dict[int, list[int]] = {}
+        by_round: dict[int, list[tuple[int, str]]] = {}
         for name, r in self.problem.pins.host:
             i = self.problem.index(name)
             description = f"pin: {name} is host in ronde {r}"
             if not self.problem.members[i].can_host:
                 description += f" (bij {name} staat 'Host mogelijk' op nee)"
                 self.model.add_bool_or([]).only_enforce_if(self.rule(description))
-            for j in by_round.get(r, []):
+            for j, other in by_round.get(r, []):
+                # Enforced by both pins, so a conflict core names both.
                 self.model.add(sum(self.containing(r, i, j)) == 0).only_enforce_if(
-                    self.rule(description)
+                    self.rule(description) + self.rule(other)
                 )
-            by_round.setdefault(r, []).append(i)
+            by_round.setdefault(r, []).append((i, description))
 
     def rounds_symmetry_breaking(self) -> None:
         """Not a rule: swapping the two rounds gives an equally good layout, so

@@ -266,11 +266,6 @@ def test_same_input_same_sessions():
     assert solve(problem(members)).sessions == solve(problem(members)).sessions
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pinned_host enforces 'two pinned hosts of a round not in one session' only "
-    "with the second host pin's literal, so the explanation omits the first host pin",
-)
 def test_explain_names_every_pin_of_a_host_conflict():
     members = random_participants(6, seed=12, hosts=1.0)
     a, b = members[0].name, members[1].name

@@ -130,6 +130,7 @@ class ClubModel:
         self.pinned_club()
         self.kept_apart()
         self.together_in_a_session()
+        self.enough_hosts()
         self.stability()
 
     def deficit_surplus_balance(self) -> None:
@@ -175,6 +176,22 @@ class ClubModel:
                 self.model.add(self.core.same_group(i, j) == 0).only_enforce_if(
                     self.rule(f"pin: {a} en {b} nooit samen")
                 )
+
+    def enough_hosts(self) -> None:
+        """Hard: every club has enough members who may host to give every session
+        of a round a host (at least one per largest session size)."""
+        p = self.problem
+        per = p.config.sessions.max_size
+        description = (
+            f"iedere club heeft genoeg deelnemers die mogen hosten (minstens 1 op de {per})"
+        )
+        n = len(p.participants)
+        for g in range(self.k):
+            size = sum(self.core.assign(i, g) for i in range(n))
+            hosts = sum(
+                self.core.assign(i, g) for i, r in enumerate(p.participants) if r.can_host
+            )
+            self.model.add(per * hosts >= size).only_enforce_if(self.rule(description))
 
     def together_in_a_session(self) -> None:
         """Pin: X and Y in one session in round r, so they must share a club."""
@@ -393,9 +410,8 @@ def solve_clubs(
     )
     if result.groups is None:
         if result.status == "infeasible":
-            raise MatchingConflict(
-                explain_infeasible_clubs(problem, tolerance), CLUB_ADVICE
-            )
+            reasons = explain_infeasible_clubs(problem, tolerance)
+            raise MatchingConflict(reasons, club_advice(reasons))
         raise MatchingConflict(
             ["de clubindeling vond binnen de rekentijd geen oplossing"],
             ["verhoog [solver] max_deterministic_time in cycle.toml"],
@@ -420,10 +436,19 @@ def solve_clubs(
     )
 
 
-CLUB_ADVICE = [
-    "laat één van de genoemde pins vallen of pas hem aan in cycle.toml ([pins])",
-    "of verruim [clubs] balance_tolerance of de clubgrootte",
-]
+def club_advice(reasons: Sequence[str]) -> list[str]:
+    """What to relax, in Dutch, for the rules named in a club conflict."""
+    advice = []
+    if any(r.startswith("pin:") for r in reasons):
+        advice.append("laat één van de genoemde pins vallen of pas hem aan in cycle.toml ([pins])")
+    if any("balans" in r for r in reasons):
+        advice.append("verruim [clubs] balance_tolerance in cycle.toml")
+    if any("hosten" in r for r in reasons):
+        advice.append(
+            "vraag meer deelnemers om te hosten ('Host mogelijk' = ja in de aanmeldingen)"
+        )
+    advice.append("of verander de clubgrootte ([clubs] min_size/max_size)")
+    return advice
 
 
 def explain_infeasible_clubs(problem: ClubProblem, tolerance: int) -> list[str]:

@@ -198,3 +198,32 @@ def test_club_objective_is_the_sum_of_pair_weights_in_each_club(twenty):
 
 def test_same_input_same_clubs(twenty):
     assert solve(TWENTY, config()).clubs == twenty.clubs
+
+
+def test_too_few_hosts_is_a_named_club_conflict_with_advice():
+    """30 participants in 3 clubs of 10 need at least 4 hosts per club (sessions of
+    at most 3, each with a host); with 6 hosts in all that cannot hold."""
+    from leernetwerk.config import CycleConfig as _Config
+    from matching.clubs import ClubProblem as _Problem
+    from matching.clubs import MatchingConflict as _Conflict
+    from matching.clubs import solve_clubs as _solve
+    from tests.factories import random_participants as _people
+
+    people = [p.model_copy(update={"can_host": i < 6}) for i, p in enumerate(_people(30, 5))]
+    with pytest.raises(_Conflict) as info:
+        _solve(_Problem(tuple(people), _Config()), seed=0, max_deterministic_time=2.0)
+    assert any("mogen hosten" in r for r in info.value.reasons)
+    assert any("Host mogelijk" in a for a in info.value.advice)
+
+
+def test_hosts_are_spread_so_every_session_can_have_one():
+    """12 hosts among 30: every club of 10 gets at least 4."""
+    from leernetwerk.config import CycleConfig as _Config
+    from matching.clubs import ClubProblem as _Problem
+    from matching.clubs import solve_clubs as _solve
+    from tests.factories import random_participants as _people
+
+    people = [p.model_copy(update={"can_host": i % 5 < 2}) for i, p in enumerate(_people(30, 6))]
+    result = _solve(_Problem(tuple(people), _Config()), seed=0, max_deterministic_time=2.0)
+    can_host = {p.name: p.can_host for p in people}
+    assert all(sum(can_host[n] for n in club) >= 4 for club in result.clubs)

@@ -42,17 +42,19 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ortools import __version__ as ortools_version  # noqa: E402
+from ortools import __version__ as ortools_version  # type: ignore[attr-defined]  # noqa: E402
 
 from leernetwerk.config import CycleConfig, load_cycle_config  # noqa: E402
 from leernetwerk.domain import Registration, Registrations  # noqa: E402
 from leernetwerk.intake import load_registrations  # noqa: E402
 from leernetwerk.pipeline import cycle_history  # noqa: E402
+from leernetwerk.proposal import relative_gap  # noqa: E402
 from matching.clubs import ClubModel, ClubProblem, choose_tolerance, solve_clubs  # noqa: E402
 from matching.engine import MatchResult, match  # noqa: E402
 from matching.local_search import local_search  # noqa: E402
@@ -88,10 +90,10 @@ class Case:
     preparation: str = ""
 
 
-def with_solver(config: CycleConfig, **changes: float | int) -> CycleConfig:
+def with_solver(config: CycleConfig, **changes: float | int | None) -> CycleConfig:
     """``config`` with some ``[solver]`` settings replaced (None values ignored)."""
-    changes = {k: v for k, v in changes.items() if v is not None}
-    return config.model_copy(update={"solver": config.solver.model_copy(update=changes)})
+    update = {k: v for k, v in changes.items() if v is not None}
+    return config.model_copy(update={"solver": config.solver.model_copy(update=update)})
 
 
 def synthetic_case(n: int, seed: int, config: CycleConfig) -> Case:
@@ -175,17 +177,22 @@ def fmt(value: float | None, digits: int = 1) -> str:
 def main_table(rows: Sequence[Row]) -> str:
     head = (
         "| geval | deelnemers | clubs | bijeenkomsten | wandtijd (clubs + bijeenkomsten) | "
-        "processortijd | deterministische tijd | status | doel | grens | gap | basislijn | doel/basislijn | "
-        "harde overtredingen |\n|" + "---|" * 14
+        "processortijd | deterministische tijd | status | doel | grens | gap | basislijn | "
+        "doel/basislijn | harde overtredingen |\n|" + "---|" * 14
     )
     lines = [head]
     for r in rows:
         q = r.result.quality
         sessions = sum(len(rd.sessions) for rd in r.result.layout.rounds)
-        ratio = q.objective / q.baseline_objective if q.baseline_objective else None
+        ratio = (
+            q.objective / q.baseline_objective
+            if q.objective is not None and q.baseline_objective
+            else None
+        )
         lines.append(
             f"| {r.case.name} | {len(r.case.participants)} | {len(r.result.layout.clubs)} | "
-            f"{sessions} | {r.wall:.1f} s ({r.club_wall:.1f} + {r.session_wall:.1f}) | {r.cpu:.1f} s | "
+            f"{sessions} | {r.wall:.1f} s ({r.club_wall:.1f} + {r.session_wall:.1f}) | "
+            f"{r.cpu:.1f} s | "
             f"{fmt(q.deterministic_time, 2)} | {q.status.value} "
             f"(clubs: {r.result.settings['club_status']}) | {fmt(q.objective)} | {fmt(q.bound)} | "
             f"{fmt(100 * q.gap if q.gap is not None else None)}% | {fmt(q.baseline_objective)} | "
@@ -225,15 +232,15 @@ def club_study(
                 num_workers=config.solver.num_workers,
             )
             wall = time.perf_counter() - started
-            gap = (r.bound - r.objective) / max(1.0, abs(r.objective)) if r.bound is not None else None
+            gap = relative_gap(r.objective, r.bound)
             ls_cells = "– | –"
             if compare_ls(t):
                 grouping = ClubModel(problem, tolerance).grouping
                 groups, score = local_search(grouping, seed=config.solver.seed, time_limit=wall)
                 ls_cells = f"{score:.1f} | {balance_breaks(problem, groups, tolerance)}"
             lines.append(
-                f"| {n} | {t:g} | {wall:.1f} s | {r.status} | {fmt(r.objective)} | {fmt(r.bound)} | "
-                f"{fmt(100 * gap if gap is not None else None)}% | {ls_cells} |"
+                f"| {n} | {t:g} | {wall:.1f} s | {r.status} | {fmt(r.objective)} | "
+                f"{fmt(r.bound)} | {fmt(100 * gap if gap is not None else None)}% | {ls_cells} |"
             )
             print(lines[-1], file=sys.stderr, flush=True)
     return "\n".join(lines)
@@ -282,7 +289,7 @@ def main() -> None:
     rows: list[Row] = []
     builders: list[Callable[[], Case]] = []
     if "synthetic" in args.only:
-        builders += [lambda n=n: synthetic_case(n, args.seed, config) for n in args.sizes]
+        builders += [partial(synthetic_case, n, args.seed, config) for n in args.sizes]
     if "pilot" in args.only:
         builders.append(lambda: pilot_case(solver))
     if "national" in args.only:
@@ -297,7 +304,8 @@ def main() -> None:
         print(main_table(rows) + "\n", flush=True)
 
     if args.club_study or args.ls_compare:
-        times = args.study_times if args.club_study else (args.ls_times or [config.solver.club_deterministic_time])
+        default_time = [config.solver.club_deterministic_time]
+        times = args.study_times if args.club_study else (args.ls_times or default_time)
         ls_times = set(args.ls_times or times) if args.ls_compare else set()
         study_config = with_solver(config, club_deterministic_time=None)
         print(club_study(args.study_sizes, times, args.seed, study_config,

@@ -34,16 +34,24 @@ import subprocess
 import sys
 import time
 import types
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+@dataclass(frozen=True)
+class Variant:
+    workers: int
+    sessions_interleave: bool
+    clubs_interleave: bool
+
+
 VARIANTS = {
-    "1": {"workers": 1, "sessions_interleave": False, "clubs_interleave": True},
-    "2": {"workers": 2, "sessions_interleave": False, "clubs_interleave": True},
-    "2+i": {"workers": 2, "sessions_interleave": True, "clubs_interleave": True},
-    "2-i": {"workers": 2, "sessions_interleave": False, "clubs_interleave": False},
+    "1": Variant(workers=1, sessions_interleave=False, clubs_interleave=True),
+    "2": Variant(workers=2, sessions_interleave=False, clubs_interleave=True),
+    "2+i": Variant(workers=2, sessions_interleave=True, clubs_interleave=True),
+    "2-i": Variant(workers=2, sessions_interleave=False, clubs_interleave=False),
 }
 DESCRIPTION = {
     "1": "1 worker",
@@ -88,10 +96,10 @@ def child(spec: dict) -> dict:
     from tests.factories import random_participants
 
     variant = VARIANTS[spec["variant"]]
-    patch_interleave(variant["sessions_interleave"], variant["clubs_interleave"])
+    patch_interleave(variant.sessions_interleave, variant.clubs_interleave)
     base = CycleConfig()
     solver = base.solver.model_copy(update={
-        "num_workers": variant["workers"],
+        "num_workers": variant.workers,
         "club_deterministic_time": spec["club_time"],
         "session_deterministic_time": spec["session_time"],
     })

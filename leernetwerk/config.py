@@ -170,13 +170,21 @@ class SolverSection(Section):
     do not depend on machine speed; see docs for the measured effect."""
 
     seed: int = 0
-    num_workers: int = Field(1, ge=1, le=16)
+    num_workers: int = Field(2, ge=1, le=16)
+    """More than one worker always runs with ``interleave_search``, CP-SAT's
+    reproducible parallel mode (OR-Tools issue 2793); see docs/determinism.md."""
+    selection_num_workers: int = Field(1, ge=1, le=16)
+    """Workers for the selection solves: small models, re-solved once per rejected
+    registrant for its forcing cost, where one worker is by far the fastest
+    (national example: 1 s with 1 worker, 91 s with 2 interleaved)."""
     max_deterministic_time: float = Field(20.0, gt=0)
     """Per selection solve, in CP-SAT's deterministic time units (about seconds)."""
-    club_deterministic_time: float = Field(5.0, gt=0)
-    """For the club model (the heuristic start is usually near its best)."""
-    session_deterministic_time: float = Field(4.0, gt=0)
-    """Per club, for the session model (good solutions come early; the rest proves)."""
+    club_deterministic_time: float = Field(1.0, gt=0)
+    """For the club model: its heuristic start is near its best; longer buys nothing
+    measurable (docs/benchmark-matching.md)."""
+    session_deterministic_time: float = Field(1.0, gt=0)
+    """Per club, for the session model: good solutions come early, more time mostly
+    tightens the bound (docs/benchmark-matching.md)."""
     forcing_cost_budget: float = Field(60.0, ge=0)
     """Deterministic time for all 'what would forcing X in cost' re-solves together."""
 

@@ -547,9 +547,9 @@ def solver_parameters(settings: SolverSection, limit: float) -> cp_model.CpSolve
     issue 2793)."""
     solver = cp_model.CpSolver()
     solver.parameters.random_seed = settings.seed
-    solver.parameters.num_workers = settings.num_workers
+    solver.parameters.num_workers = settings.selection_num_workers
     solver.parameters.max_deterministic_time = max(limit, 1e-3)
-    if settings.num_workers > 1:
+    if settings.selection_num_workers > 1:
         solver.parameters.interleave_search = True
     return solver
 
@@ -814,8 +814,8 @@ def select(
     )
     settings: dict[str, float | int | str] = {
         "seed": problem.settings.seed,
-        "num_workers": problem.settings.num_workers,
-        "interleave_search": str(problem.settings.num_workers > 1).lower(),
+        "num_workers": problem.settings.selection_num_workers,
+        "interleave_search": str(problem.settings.selection_num_workers > 1).lower(),
         "max_deterministic_time": problem.settings.max_deterministic_time,
         "forcing_cost_budget": problem.settings.forcing_cost_budget,
         "forcing_cost_deterministic_time": round(explained.deterministic_time, 3),

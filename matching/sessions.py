@@ -287,11 +287,15 @@ class SessionModel:
             return
         names = [m.name for m in self.problem.members]
         for r, old in self.problem.keep:
-            for c, cand in enumerate(self.candidates):
-                if frozenset(names[i] for i in cand.members) == old and (r, c) in self.take:
-                    self.objective_terms.append(
-                        (self.take[r, c], round(weight * len(old) * SCALE))
-                    )
+            matching = [
+                c
+                for c, cand in enumerate(self.candidates)
+                if frozenset(names[i] for i in cand.members) == old and (r, c) in self.take
+            ]
+            for c in matching:
+                self.objective_terms.append((self.take[r, c], round(weight * len(old) * SCALE)))
+            if matching:  # start the search from the earlier session (best theme choice)
+                self.model.add_hint(self.take[r, matching[0]], 1)
 
     def set_objective(self) -> None:
         self.model.maximize(sum(coef * var for var, coef in self.objective_terms))

@@ -194,8 +194,14 @@ def test_keep_rerun_with_a_new_pin_reports_who_moved_and_why(first_run, tmp_path
     workbook, _, out = first_run
     proposal = json.loads((out / "proposal.json").read_text(encoding="utf-8"))
     round_1 = proposal["rounds"][0]["sessions"]
+    round_2 = proposal["rounds"][1]["sessions"]
     a = round_1[0]["members"][0]
-    b = round_1[1]["members"][0]  # a and b are in different sessions in round 1
+    partners_2 = next(set(s["members"]) for s in round_2 if a in s["members"])
+    # b: in another session than a in round 1, and not with a in round 2 either
+    # (otherwise the new round-1 meeting would force round 2 to change too).
+    b = next(
+        m for s in round_1[1:] for m in s["members"] if m not in partners_2
+    )
     _, cycle = pilot_inputs(
         tmp_path / "invoer", f'\n[[pins.together]]\nmembers = ["{a}", "{b}"]\nround = 1\n'
     )

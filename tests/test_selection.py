@@ -378,7 +378,7 @@ def test_result_records_seed_limits_status_objective_bound_and_gap():
 @pytest.mark.parametrize("workers", [1, 2])
 def test_same_input_twice_gives_the_same_selection(workers):
     # With 2 workers interleave_search is on (OR-Tools issue 2793: seed alone is not enough).
-    cfg = config(solver={"num_workers": workers})
+    cfg = config(solver={"selection_num_workers": workers})
     first = run(mixed(), cfg, places=5)
     second = run(mixed(), cfg, places=5)
     assert first.entries == second.entries

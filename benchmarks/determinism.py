@@ -48,32 +48,29 @@ class Variant:
 
 
 VARIANTS = {
-    "1": Variant(workers=1, sessions_interleave=False, clubs_interleave=True),
-    "2": Variant(workers=2, sessions_interleave=False, clubs_interleave=True),
-    "2+i": Variant(workers=2, sessions_interleave=True, clubs_interleave=True),
+    "1": Variant(workers=1, sessions_interleave=True, clubs_interleave=True),
+    "2": Variant(workers=2, sessions_interleave=True, clubs_interleave=True),
     "2-i": Variant(workers=2, sessions_interleave=False, clubs_interleave=False),
 }
 DESCRIPTION = {
     "1": "1 worker",
-    "2": "2 workers (clubs interleave, bijeenkomsten niet: huidige engine)",
-    "2+i": "2 workers, ook bijeenkomsten met interleave (gepatcht)",
-    "2-i": "2 workers, nergens interleave (gepatcht)",
+    "2": "2 workers, interleaved (the engine's default)",
+    "2-i": "2 workers, interleave switched off (patched, for comparison)",
 }
 
 
 def patch_interleave(sessions: bool, clubs: bool) -> None:
-    """Child process only: set ``interleave_search`` for the session solve, or
-    switch it off for the club solve, without touching the engine's code."""
+    """Child process only: switch ``interleave_search`` off for the session
+    and/or club solves, without touching the engine's code."""
     from ortools.sat.python import cp_model
 
     import matching.grouping
     import matching.sessions
 
-    if sessions:
+    if not sessions:
         class InterleavingSolver(cp_model.CpSolver):
             def solve(self, model, solution_callback=None):  # type: ignore[no-untyped-def]
-                if self.parameters.num_workers > 1:
-                    self.parameters.interleave_search = True
+                self.parameters.interleave_search = False
                 return super().solve(model, solution_callback)
 
         shim = types.SimpleNamespace(**vars(cp_model))
@@ -138,8 +135,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic data")
     parser.add_argument("--repeats", type=int, default=2, help="runs per variant")
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
-    parser.add_argument("--club-time", type=float, default=5.0)
-    parser.add_argument("--session-time", type=float, default=4.0)
+    from leernetwerk.config import CycleConfig
+
+    defaults = CycleConfig().solver
+    parser.add_argument("--club-time", type=float, default=defaults.club_deterministic_time)
+    parser.add_argument(
+        "--session-time", type=float, default=defaults.session_deterministic_time
+    )
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(json.loads(args.child))))

@@ -107,8 +107,12 @@ def pilot_case(solver: dict) -> Case:
 
 
 def selected_case(
-    name: str, registrations: Registrations, config: CycleConfig, places: int,
-    participation: dict | None = None, met_before: tuple = (),
+    name: str,
+    registrations: Registrations,
+    config: CycleConfig,
+    places: int,
+    participation: dict | None = None,
+    met_before: tuple = (),
 ) -> Case:
     """Selection first (as the pipeline does), then the selected become the case."""
     started = time.perf_counter()
@@ -116,7 +120,10 @@ def selected_case(
     wall = time.perf_counter() - started
     people = tuple(registrations.get(n) for n in selection.selected)
     return Case(
-        name, people, config, met_before,
+        name,
+        people,
+        config,
+        met_before,
         preparation=f"selectie {len(registrations)} → {len(people)}: {wall:.1f} s, "
         f"status {selection.quality.status.value}",
     )
@@ -127,8 +134,12 @@ def national_case(solver: dict) -> Case:
     registrations = load_registrations(NATIONAL_WORKBOOK, config)
     history = cycle_history(NATIONAL_CYCLE)
     return selected_case(
-        "national-2026", registrations, config, config.cycle.places,
-        dict(history.participation), tuple(history.met_pairs.keys()),
+        "national-2026",
+        registrations,
+        config,
+        config.cycle.places,
+        dict(history.participation),
+        tuple(history.met_pairs.keys()),
     )
 
 
@@ -213,7 +224,10 @@ def balance_breaks(problem: ClubProblem, groups: Sequence[int], tolerance: int) 
 
 
 def club_study(
-    sizes: Sequence[int], times: Sequence[float], seed: int, config: CycleConfig,
+    sizes: Sequence[int],
+    times: Sequence[float],
+    seed: int,
+    config: CycleConfig,
     compare_ls: Callable[[float], bool],
 ) -> str:
     """Club stage at several deterministic times; optionally local search at equal wall time."""
@@ -228,7 +242,9 @@ def club_study(
         for t in times:
             started = time.perf_counter()
             r = solve_clubs(
-                problem, seed=config.solver.seed, max_deterministic_time=t,
+                problem,
+                seed=config.solver.seed,
+                max_deterministic_time=t,
                 num_workers=config.solver.num_workers,
             )
             wall = time.perf_counter() - started
@@ -255,21 +271,30 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic data")
     parser.add_argument("--sizes", type=int, nargs="*", default=[8, 30, 60, 100])
     parser.add_argument(
-        "--only", nargs="*", default=["synthetic", "pilot", "national", "342"],
+        "--only",
+        nargs="*",
+        default=["synthetic", "pilot", "national", "342"],
         help="cases of the main table: synthetic pilot national 342 (or 'none')",
     )
     parser.add_argument("--places", type=int, default=100, help="places for the 342 case")
     parser.add_argument("--workers", type=int, default=None, help="[solver] num_workers")
     parser.add_argument("--club-time", type=float, default=None, help="club_deterministic_time")
-    parser.add_argument("--session-time", type=float, default=None,
-                        help="session_deterministic_time")
+    parser.add_argument(
+        "--session-time", type=float, default=None, help="session_deterministic_time"
+    )
     parser.add_argument("--club-study", action="store_true", help="club time 5/30/120 study")
     parser.add_argument("--study-sizes", type=int, nargs="+", default=[30, 100])
     parser.add_argument("--study-times", type=float, nargs="+", default=[5, 30, 120])
-    parser.add_argument("--ls-compare", action="store_true",
-                        help="local search alone at the club stage's wall time")
-    parser.add_argument("--ls-times", type=float, nargs="+", default=None,
-                        help="club times at which to compare (default: all study times)")
+    parser.add_argument(
+        "--ls-compare", action="store_true", help="local search alone at the club stage's wall time"
+    )
+    parser.add_argument(
+        "--ls-times",
+        type=float,
+        nargs="+",
+        default=None,
+        help="club times at which to compare (default: all study times)",
+    )
     args = parser.parse_args()
 
     solver = {
@@ -308,8 +333,11 @@ def main() -> None:
         times = args.study_times if args.club_study else (args.ls_times or default_time)
         ls_times = set(args.ls_times or times) if args.ls_compare else set()
         study_config = with_solver(config, club_deterministic_time=None)
-        print(club_study(args.study_sizes, times, args.seed, study_config,
-                         lambda t: t in ls_times) + "\n", flush=True)
+        print(
+            club_study(args.study_sizes, times, args.seed, study_config, lambda t: t in ls_times)
+            + "\n",
+            flush=True,
+        )
     print(f"achteraf: {load_average()}", flush=True)
 
 

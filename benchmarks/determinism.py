@@ -40,6 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+
 @dataclass(frozen=True)
 class Variant:
     workers: int
@@ -68,6 +69,7 @@ def patch_interleave(sessions: bool, clubs: bool) -> None:
     import matching.sessions
 
     if not sessions:
+
         class InterleavingSolver(cp_model.CpSolver):
             def solve(self, model, solution_callback=None):  # type: ignore[no-untyped-def]
                 self.parameters.interleave_search = False
@@ -95,11 +97,13 @@ def child(spec: dict) -> dict:
     variant = VARIANTS[spec["variant"]]
     patch_interleave(variant.sessions_interleave, variant.clubs_interleave)
     base = CycleConfig()
-    solver = base.solver.model_copy(update={
-        "num_workers": variant.workers,
-        "club_deterministic_time": spec["club_time"],
-        "session_deterministic_time": spec["session_time"],
-    })
+    solver = base.solver.model_copy(
+        update={
+            "num_workers": variant.workers,
+            "club_deterministic_time": spec["club_time"],
+            "session_deterministic_time": spec["session_time"],
+        }
+    )
     config = base.model_copy(update={"solver": solver})
     started = time.perf_counter()
     result = match(random_participants(spec["n"], spec["seed"]), config)
@@ -123,7 +127,9 @@ def run_child(spec: dict) -> dict:
     """Run :func:`child` in a fresh interpreter and parse its JSON answer."""
     out = subprocess.run(
         [sys.executable, __file__, "--child", json.dumps(spec)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -139,35 +145,48 @@ def main() -> None:
 
     defaults = CycleConfig().solver
     parser.add_argument("--club-time", type=float, default=defaults.club_deterministic_time)
-    parser.add_argument(
-        "--session-time", type=float, default=defaults.session_deterministic_time
-    )
+    parser.add_argument("--session-time", type=float, default=defaults.session_deterministic_time)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(json.loads(args.child))))
         return
 
-    print(f"{os.cpu_count()} cores; {args.n} deelnemers (seed {args.seed}); "
-          f"club_deterministic_time {args.club_time}, session_deterministic_time "
-          f"{args.session_time}; {args.repeats} runs per variant, each in its own process\n")
-    print("| variant | run | indeling (sha256) | clubs (sha256) | status (clubs) | doel | grens | "
-          "gap | det. tijd | wandtijd |\n|" + "---|" * 10, flush=True)
+    print(
+        f"{os.cpu_count()} cores; {args.n} deelnemers (seed {args.seed}); "
+        f"club_deterministic_time {args.club_time}, session_deterministic_time "
+        f"{args.session_time}; {args.repeats} runs per variant, each in its own process\n"
+    )
+    print(
+        "| variant | run | indeling (sha256) | clubs (sha256) | status (clubs) | doel | grens | "
+        "gap | det. tijd | wandtijd |\n|" + "---|" * 10,
+        flush=True,
+    )
     summary = []
     for name in args.variants:
         runs = []
         for k in range(args.repeats):
-            spec = {"variant": name, "n": args.n, "seed": args.seed,
-                    "club_time": args.club_time, "session_time": args.session_time}
+            spec = {
+                "variant": name,
+                "n": args.n,
+                "seed": args.seed,
+                "club_time": args.club_time,
+                "session_time": args.session_time,
+            }
             r = run_child(spec)
             runs.append(r)
             gap = f"{100 * r['gap']:.1f}%" if r["gap"] is not None else "–"
-            print(f"| {DESCRIPTION[name]} | {k + 1} | {r['layout']} | {r['clubs']} | "
-                  f"{r['status']} ({r['club_status']}) | {r['objective']:.1f} | {r['bound']} | "
-                  f"{gap} | {r['deterministic_time']:.2f} | {r['wall']:.1f} s |", flush=True)
+            print(
+                f"| {DESCRIPTION[name]} | {k + 1} | {r['layout']} | {r['clubs']} | "
+                f"{r['status']} ({r['club_status']}) | {r['objective']:.1f} | {r['bound']} | "
+                f"{gap} | {r['deterministic_time']:.2f} | {r['wall']:.1f} s |",
+                flush=True,
+            )
         same = len({r["layout"] for r in runs}) == 1
         same_clubs = len({r["clubs"] for r in runs}) == 1
-        summary.append(f"- {DESCRIPTION[name]}: indeling {'gelijk' if same else 'VERSCHILLEND'} "
-                       f"in {len(runs)} runs; clubs {'gelijk' if same_clubs else 'VERSCHILLEND'}")
+        summary.append(
+            f"- {DESCRIPTION[name]}: indeling {'gelijk' if same else 'VERSCHILLEND'} "
+            f"in {len(runs)} runs; clubs {'gelijk' if same_clubs else 'VERSCHILLEND'}"
+        )
     print("\n" + "\n".join(summary))
 
 

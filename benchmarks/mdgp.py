@@ -104,8 +104,13 @@ def determinism(time_limit: float, name: str, repeats: int) -> list[str]:
                 hint=weak_hint,
             )
             outcomes.append(
-                (result.status, result.groups, result.objective, result.bound,
-                 round(result.deterministic_time, 4))
+                (
+                    result.status,
+                    result.groups,
+                    result.objective,
+                    result.bound,
+                    round(result.deterministic_time, 4),
+                )
             )
         distinct = len(set(outcomes))
         label = f"num_workers={workers}" + (", interleave_search" if interleave else "")
@@ -118,15 +123,22 @@ def determinism(time_limit: float, name: str, repeats: int) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--small-time", type=float, default=10.0,
-                        help="deterministic time per n=12 instance")
-    parser.add_argument("--large-time", type=float, default=15.0,
-                        help="deterministic time per n=30/60/120 instance")
-    parser.add_argument("--determinism-time", type=float, default=3.0,
-                        help="deterministic time per determinism repeat")
+    parser.add_argument(
+        "--small-time", type=float, default=10.0, help="deterministic time per n=12 instance"
+    )
+    parser.add_argument(
+        "--large-time", type=float, default=15.0, help="deterministic time per n=30/60/120 instance"
+    )
+    parser.add_argument(
+        "--determinism-time",
+        type=float,
+        default=3.0,
+        help="deterministic time per determinism repeat",
+    )
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--only", nargs="*", default=None,
-                        help="restrict the large part to these instance files")
+    parser.add_argument(
+        "--only", nargs="*", default=None, help="restrict the large part to these instance files"
+    )
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
 

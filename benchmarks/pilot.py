@@ -43,14 +43,20 @@ def main() -> None:
     print()
     for name, layout in rows.items():
         hard = [v for v in check_layout(layout, people, config) if v.hard]
-        print(f"- {name}: {len(hard)} harde regel(s) gebroken" + "".join(f"\n  - {v}" for v in hard))
+        print(
+            f"- {name}: {len(hard)} harde regel(s) gebroken" + "".join(f"\n  - {v}" for v in hard)
+        )
     print()
-    print(f"Engine: {engine.quality.status.value}, gap {engine.quality.gap}, "
-          f"baseline {engine.quality.baseline_objective:g}.")
+    print(
+        f"Engine: {engine.quality.status.value}, gap {engine.quality.gap}, "
+        f"baseline {engine.quality.baseline_objective:g}."
+    )
     for r in engine.layout.rounds:
         for s in r.sessions:
-            print(f"- ronde {r.round}: {', '.join(s.members)} (host {s.host}) — {', '.join(s.themes)}; "
-                  f"werkvorm {s.format.value}")
+            print(
+                f"- ronde {r.round}: {', '.join(s.members)} (host {s.host}) — {', '.join(s.themes)}; "
+                f"werkvorm {s.format.value}"
+            )
 
 
 if __name__ == "__main__":

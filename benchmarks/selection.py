@@ -32,9 +32,18 @@ from leernetwerk.domain import (
 from matching.selection import select
 
 MUNICIPALITIES_PER_PROVINCE = {
-    "Groningen": 10, "Friesland": 18, "Drenthe": 12, "Overijssel": 25, "Flevoland": 6,
-    "Gelderland": 51, "Utrecht": 26, "Noord-Holland": 44, "Zuid-Holland": 50, "Zeeland": 13,
-    "Noord-Brabant": 56, "Limburg": 31,
+    "Groningen": 10,
+    "Friesland": 18,
+    "Drenthe": 12,
+    "Overijssel": 25,
+    "Flevoland": 6,
+    "Gelderland": 51,
+    "Utrecht": 26,
+    "Noord-Holland": 44,
+    "Zuid-Holland": 50,
+    "Zeeland": 13,
+    "Noord-Brabant": 56,
+    "Limburg": 31,
 }  # 342 in total (2025)
 THEMES = [t.name for t in DEFAULT_THEMES]
 
@@ -58,12 +67,16 @@ def synthetic_registrations(seed: int = 0) -> Registrations:
                     balance=rng.choices(list(Balance), weights=(45, 35, 20))[0],
                     safety_net=rng.choices(list(SafetyNet), weights=(10, 20, 70))[0],
                     execution_variant=rng.choices(("gemeentelijk", "regionaal"), weights=(7, 3))[0],
-                    registered_on=deadline + dt.timedelta(days=rng.randint(-100, 5) if rng.random() < 0.05
-                                                           else rng.randint(-100, 0)),
+                    registered_on=deadline
+                    + dt.timedelta(
+                        days=rng.randint(-100, 5) if rng.random() < 0.05 else rng.randint(-100, 0)
+                    ),
                     previous_cycles=("2025-2026",) if rng.random() < 0.1 else (),
                     self_evaluation=SelfEvaluation(
                         scores={t: float(rng.randint(0, 4)) for t in THEMES}
-                    ) if complete else None,
+                    )
+                    if complete
+                    else None,
                     themes=tuple(ThemeChoice(rank=k + 1, theme=t) for k, t in enumerate(chosen)),
                 )
             )
@@ -77,14 +90,22 @@ def main() -> None:
     args = parser.parse_args()
     registrations = synthetic_registrations(args.seed)
     config = CycleConfig()
-    print(f"date {dt.date.today()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{len(registrations)} registrants, solver {config.solver.model_dump()}")
+    print(
+        f"date {dt.date.today()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{len(registrations)} registrants, solver {config.solver.model_dump()}"
+    )
     for places in args.places:
         phases: dict[str, float] = {}
         started = time.perf_counter()
         last = [started]
 
-        def progress(stage: str, done: float, total: float | None) -> None:
+        def progress(
+            stage: str,
+            done: float,
+            total: float | None,
+            phases: dict[str, float] = phases,
+            last: list[float] = last,
+        ) -> None:
             now = time.perf_counter()
             key = "forcing" if stage == "kosten van inpassen" else "selection"
             phases[key] = phases.get(key, 0.0) + now - last[0]
@@ -93,8 +114,11 @@ def main() -> None:
         result = select(registrations, config, places=places, progress=progress)
         wall = time.perf_counter() - started
         q = result.quality
-        costed = sum(1 for e in result.entries
-                     if e.forcing_cost is not None and e.forcing_cost.objective_change is not None)
+        costed = sum(
+            1
+            for e in result.entries
+            if e.forcing_cost is not None and e.forcing_cost.objective_change is not None
+        )
         rejected = sum(1 for e in result.entries if e.forcing_cost is not None)
         print(
             f"places {places}: wall {wall:.2f}s (selection {phases.get('selection', 0):.2f}s, "

@@ -226,7 +226,9 @@ def partner_changes(a: Proposal, b: Proposal) -> list[PartnerChange]:
     return changes
 
 
-def compare_proposals(a: Proposal, b: Proposal, *, a_name: str = "A", b_name: str = "B") -> Comparison:
+def compare_proposals(
+    a: Proposal, b: Proposal, *, a_name: str = "A", b_name: str = "B"
+) -> Comparison:
     """What differs between two proposals (see :class:`Comparison`)."""
     sel_a, sel_b = set(a.selected), set(b.selected)
     return Comparison(
@@ -271,7 +273,9 @@ def text_table(headers: Iterable[str], rows: Iterable[Iterable[str]]) -> list[st
     widths = [max(len(r[i]) for r in all_rows) for i in range(len(all_rows[0]))]
     lines = []
     for index, row in enumerate(all_rows):
-        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
+        cells = [row[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+        ]
         lines.append("  " + "  ".join(cells).rstrip())
         if index == 0:
             lines.append("  " + "  ".join("-" * w for w in widths))
@@ -392,6 +396,6 @@ def comparison_json(c: Comparison) -> dict[str, object]:
     data = c.model_dump(mode="json")
     data["same_inputs"] = c.same_inputs
     data["scores"]["total_difference"] = c.scores.total_difference
-    for item, criterion in zip(data["scores"]["criteria"], c.scores.criteria):
+    for item, criterion in zip(data["scores"]["criteria"], c.scores.criteria, strict=True):
         item["difference"] = criterion.difference
     return data

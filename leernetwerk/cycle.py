@@ -15,10 +15,10 @@ import csv
 import datetime as dt
 import io
 import json
-from decimal import Decimal
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -938,9 +938,7 @@ def cycle_status(cycle: Path | str, today: dt.date | None = None) -> Status:
 
 def format_date(day: dt.date) -> str:
     """Dutch date: '1 mei 2027'."""
-    months = (
-        "januari februari maart april mei juni juli augustus september oktober november december"
-    ).split()
+    months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"]
     return f"{day.day} {months[day.month - 1]} {day.year}"
 
 

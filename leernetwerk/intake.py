@@ -744,9 +744,7 @@ def _read_theme_choices(
     table: Table, registered: _Registered, catalogue: ThemeCatalogue, problems: list[Problem]
 ) -> dict[str, tuple[ThemeChoice, ...]]:
     _map_columns(table, THEME_COLUMNS, REQUIRED_THEME_COLUMNS, problems)
-    parse_theme = choice_parser(
-        {name_key(n): n for n in catalogue.names}, catalogue.names, "thema"
-    )
+    parse_theme = choice_parser({name_key(n): n for n in catalogue.names}, catalogue.names, "thema")
     choices: dict[str, list[ThemeChoice]] = {}
     ranks: dict[tuple[str, int], int] = {}
     themes: dict[tuple[str, str], int] = {}

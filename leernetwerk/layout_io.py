@@ -137,9 +137,7 @@ def _whole_number(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         number = value
-    elif isinstance(value, float) and value.is_integer():
-        number = int(value)
-    elif isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
+    elif isinstance(value, float) and value.is_integer() or isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
         number = int(value)
     else:
         return None
@@ -174,7 +172,9 @@ def read_clubs(table: Table, problems: list[Problem]) -> tuple[Club, ...]:
             continue
         club = _whole_number(raw_club)
         if club is None:
-            sheet.problem(row, "Club", raw_club, f"clubnummer van {name} moet een heel getal ≥ 1 zijn.")
+            sheet.problem(
+                row, "Club", raw_club, f"clubnummer van {name} moet een heel getal ≥ 1 zijn."
+            )
             continue
         if name in members[club]:
             sheet.problem(
@@ -208,9 +208,7 @@ def _parse_theme(
         return text
     theme = catalogue.find(text)
     if theme is None:
-        sheet.problem(
-            row, column, value, "onbekend thema." + did_you_mean(text, catalogue.names)
-        )
+        sheet.problem(row, column, value, "onbekend thema." + did_you_mean(text, catalogue.names))
         return None
     return theme.name
 
@@ -246,7 +244,10 @@ def _read_round_rows(
         ok = True
         if number is None:
             sheet.problem(
-                row, "Sessie", raw["Sessie"], f"sessienummer van {name} moet een heel getal ≥ 1 zijn."
+                row,
+                "Sessie",
+                raw["Sessie"],
+                f"sessienummer van {name} moet een heel getal ≥ 1 zijn.",
             )
             ok = False
         if club is None:

@@ -94,7 +94,11 @@ def check_matching_pins(registrations: Registrations, config: CycleConfig) -> No
 
 def selected_names_from(path: Path) -> tuple[str, ...]:
     proposal = load_proposal(path if path.suffix == ".json" or path.is_dir() else path)
-    if path.is_dir() and not (path / "proposal.json").exists() and (path / "selection.json").exists():
+    if (
+        path.is_dir()
+        and not (path / "proposal.json").exists()
+        and (path / "selection.json").exists()
+    ):
         proposal = load_proposal(path / "selection.json")
     return proposal.selected
 
@@ -126,11 +130,10 @@ def kept_layout(inputs: RunInputs) -> Layout | None:
 
 def run_pipeline(inputs: RunInputs, progress: Progress | None = None) -> RunOutput:
     """Run the whole job in memory; raises UserError (Dutch) on any input problem."""
+    from leernetwerk.intake import load_registrations
     from matching.clubs import MatchingConflict
     from matching.engine import match
     from matching.selection import select
-
-    from leernetwerk.intake import load_registrations
 
     started = time.perf_counter()
     if not inputs.workbook.is_file():
@@ -183,9 +186,7 @@ def run_pipeline(inputs: RunInputs, progress: Progress | None = None) -> RunOutp
             )
             for e in selection.entries
         )
-    settings = dict(selection.settings) | {
-        f"matching_{k}": v for k, v in result.settings.items()
-    }
+    settings = dict(selection.settings) | {f"matching_{k}": v for k, v in result.settings.items()}
     proposal = Proposal(
         cycle=config.cycle.name,
         input_file=str(inputs.workbook),
@@ -219,7 +220,9 @@ def run_pipeline(inputs: RunInputs, progress: Progress | None = None) -> RunOutp
         "history_cycles": list(history.cycles),
         "wall_time": round(time.perf_counter() - started, 3),
     }
-    return RunOutput(proposal, registrations, config, config_text(inputs.cycle_path, config), record)
+    return RunOutput(
+        proposal, registrations, config, config_text(inputs.cycle_path, config), record
+    )
 
 
 def _ortools_version() -> str:

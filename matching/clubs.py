@@ -56,7 +56,9 @@ def club_bounds(n: int, k: int) -> tuple[tuple[int, int], ...]:
     return tuple((low, high) for _ in range(k))
 
 
-def balance_feasible(sizes_bounds: Sequence[tuple[int, int]], n: int, deficits: int, tol: int) -> bool:
+def balance_feasible(
+    sizes_bounds: Sequence[tuple[int, int]], n: int, deficits: int, tol: int
+) -> bool:
     """Whether clubs with these size bounds can each hold |2·deficit − size| ≤ tol."""
     # Dynamic programme over clubs: reachable (members used, deficits used).
     reachable = {(0, 0)}
@@ -121,9 +123,7 @@ class ClubModel:
             for i, a in enumerate(p.participants)
         )
         self.grouping = GroupingProblem(n=n, weights=weights, bounds=club_bounds(n, self.k))
-        self.core = GroupingModel(
-            self.grouping, symmetry_breaking=not p.has_club_specific_rules
-        )
+        self.core = GroupingModel(self.grouping, symmetry_breaking=not p.has_club_specific_rules)
         self.model = self.core.model
         self.rule = NamedRules(self.model, self.with_assumptions)
         self.deficit_surplus_balance()
@@ -136,15 +136,11 @@ class ClubModel:
     def deficit_surplus_balance(self) -> None:
         """Hard: in every club |2·deficit − size| ≤ tolerance (deficit vs surplus/neutral)."""
         p = self.problem
-        description = (
-            f"balans tekort/overschot per club (verschil hooguit {self.tolerance})"
-        )
+        description = f"balans tekort/overschot per club (verschil hooguit {self.tolerance})"
         for g in range(self.k):
             size = sum(self.core.assign(i, g) for i in range(len(p.participants)))
             deficit = sum(
-                self.core.assign(i, g)
-                for i, r in enumerate(p.participants)
-                if r.balance.is_deficit
+                self.core.assign(i, g) for i, r in enumerate(p.participants) if r.balance.is_deficit
             )
             self.model.add(2 * deficit - size <= self.tolerance).only_enforce_if(
                 self.rule(description)
@@ -188,9 +184,7 @@ class ClubModel:
         n = len(p.participants)
         for g in range(self.k):
             size = sum(self.core.assign(i, g) for i in range(n))
-            hosts = sum(
-                self.core.assign(i, g) for i, r in enumerate(p.participants) if r.can_host
-            )
+            hosts = sum(self.core.assign(i, g) for i, r in enumerate(p.participants) if r.can_host)
             self.model.add(per * hosts >= size).only_enforce_if(self.rule(description))
 
     def together_in_a_session(self) -> None:
@@ -349,7 +343,9 @@ def balanced_hint(cm: ClubModel, seed: int) -> list[int]:
             for i in range(n)
             if search.groups[i] == g and deficit[i] == (sign > 0) and search.movable(i)
             for j in range(n)
-            if search.groups[j] != g and deficit[j] != deficit[i] and search.movable(j)
+            if search.groups[j] != g
+            and deficit[j] != deficit[i]
+            and search.movable(j)
             and sign * excess(search.groups[j]) < 0
         ]
         if not options:

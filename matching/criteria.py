@@ -83,7 +83,9 @@ class ClubCriterion:
 
 
 CLUB_CRITERIA: tuple[ClubCriterion, ...] = (
-    ClubCriterion("shared_themes", "Gedeelde leerthema's", lambda a, b, t: club_shared_themes(a, b)),
+    ClubCriterion(
+        "shared_themes", "Gedeelde leerthema's", lambda a, b, t: club_shared_themes(a, b)
+    ),
     ClubCriterion("similar_profile", "Vergelijkbaar zelfevaluatieprofiel", similar_profile),
     ClubCriterion("similar_size", "Vergelijkbare omvang", lambda a, b, t: similar_size(a, b)),
     ClubCriterion("same_variant", "Zelfde uitvoeringsvariant", lambda a, b, t: same_variant(a, b)),
@@ -113,8 +115,10 @@ def session_shared_themes(members: Sequence[Registration], themes: Sequence[str]
 
 
 def is_learner(member: Registration, theme: str) -> bool:
-    return member.theme_rank(theme) is not None and member.self_evaluation is not None and (
-        member.self_evaluation.level(theme) in LEARNER_SCORES
+    return (
+        member.theme_rank(theme) is not None
+        and member.self_evaluation is not None
+        and (member.self_evaluation.level(theme) in LEARNER_SCORES)
     )
 
 
@@ -197,9 +201,7 @@ def candidate_themes(members: Sequence[Registration], catalogue: Sequence[str]) 
     return [t for t in catalogue if t in chosen]
 
 
-def recommend_format(
-    members: Sequence[Registration], themes: Sequence[str]
-) -> tuple[str, str]:
+def recommend_format(members: Sequence[Registration], themes: Sequence[str]) -> tuple[str, str]:
     """Recommended format (DESIGN §7) and the Dutch reason for it.
 
     iii haler–brenger: two members, each learner on one theme and bringer on
@@ -210,15 +212,9 @@ def recommend_format(
         a, b = members
         t1, t2 = themes
         for x, y in ((a, b), (b, a)):
-            if (
-                is_learner(x, t1)
-                and is_bringer(y, t1)
-                and is_learner(y, t2)
-                and is_bringer(x, t2)
-            ):
+            if is_learner(x, t1) and is_bringer(y, t1) and is_learner(y, t2) and is_bringer(x, t2):
                 return "iii", (
-                    f"{x.name} leert van {y.name} over {t1}, "
-                    f"{y.name} leert van {x.name} over {t2}"
+                    f"{x.name} leert van {y.name} over {t1}, {y.name} leert van {x.name} over {t2}"
                 )
     levels = [
         m.self_evaluation.level(t)
@@ -227,6 +223,9 @@ def recommend_format(
         if m.theme_rank(t) and m.self_evaluation is not None
     ]
     if levels and sum(levels) / len(levels) <= 2:
-        return "ii", "de thema's zijn gedeeld, maar de leervragen zijn nog in ontwikkeling (lage scores)"
+        return (
+            "ii",
+            "de thema's zijn gedeeld, maar de leervragen zijn nog in ontwikkeling (lage scores)",
+        )
     main = themes[0] if themes else "het thema"
     return "i", f"gezamenlijk hoofdthema '{main}', verdieping per rol"

@@ -151,7 +151,9 @@ def match(
     violations = check_layout(layout, people, config, met)
     hard = [v for v in violations if v.hard]
     if hard:  # pragma: no cover - the models enforce these; a bug if reached
-        raise RuntimeError("engine produced a layout that breaks hard rules: " + "; ".join(map(str, hard)))
+        raise RuntimeError(
+            "engine produced a layout that breaks hard rules: " + "; ".join(map(str, hard))
+        )
     warnings.extend(
         v.message + " (niet te vermijden in deze clubindeling)" for v in violations if not v.hard
     )
@@ -159,9 +161,7 @@ def match(
     breakdown = score_layout(layout, people, config)
     baseline_layout = baseline(participants, config, seed=solver.seed)
     baseline_breakdown = score_layout(baseline_layout, people, config)
-    status = (
-        SolveStatus.OPTIMAL if all(s == "optimal" for s in statuses) else SolveStatus.FEASIBLE
-    )
+    status = SolveStatus.OPTIMAL if all(s == "optimal" for s in statuses) else SolveStatus.FEASIBLE
     bound = max(objective_bound, breakdown.total) if not keep else None
     quality = Quality(
         status=status,
@@ -215,9 +215,7 @@ def session_problem(
     names = {m.name for m in members}
     pins = config.pins
     together = tuple(
-        (p.members[0], p.members[1], p.round)
-        for p in pins.together
-        if set(p.members) <= names
+        (p.members[0], p.members[1], p.round) for p in pins.together if set(p.members) <= names
     )
     apart = tuple((a, b) for a, b in pins.apart if {a, b} <= names)
     host = tuple((p.name, p.round) for p in pins.host if p.name in names)
@@ -267,9 +265,7 @@ def moved_lines(keep: Layout, layout: Layout, config: CycleConfig) -> list[str]:
             )
 
     def partners(lay: Layout) -> dict[tuple[str, int], frozenset[str]]:
-        return {
-            (n, r): frozenset(s.members) - {n} for r, s in lay.sessions() for n in s.members
-        }
+        return {(n, r): frozenset(s.members) - {n} for r, s in lay.sessions() for n in s.members}
 
     old_p, new_p = partners(keep), partners(layout)
     for (name, r), now in sorted(new_p.items()):
@@ -304,7 +300,13 @@ def baseline(participants: Sequence[Registration], config: CycleConfig, *, seed:
     for club_id, members in enumerate(clubs, start=1):
         for _attempt in range(200):
             plan = _random_sessions(members, config, rng)
-            pairs = [frozenset((a.name, b.name)) for _, g in plan for a in g for b in g if a.name < b.name]
+            pairs = [
+                frozenset((a.name, b.name))
+                for _, g in plan
+                for a in g
+                for b in g
+                if a.name < b.name
+            ]
             hosts_ok = all(any(m.can_host for m in g) for _, g in plan)
             if len(pairs) == len(set(pairs)) and hosts_ok:
                 break

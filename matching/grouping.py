@@ -246,7 +246,10 @@ class GroupingModel:
         self.symmetry_breaking = symmetry_breaking
         self.model = cp_model.CpModel()
         self._x = [
-            [self.model.new_bool_var(f"element_{i}_in_group_{g}") for g in range(problem.num_groups)]
+            [
+                self.model.new_bool_var(f"element_{i}_in_group_{g}")
+                for g in range(problem.num_groups)
+            ]
             for i in range(problem.n)
         ]
         self._same: dict[tuple[int, int], cp_model.IntVar] = {}
@@ -451,9 +454,7 @@ class GroupingModel:
             self.model.add_hint(var, hint[i] == hint[j])
 
     def _read_groups(self, boolean_value: Callable[[Any], bool]) -> tuple[int, ...]:
-        return tuple(
-            next(g for g, var in enumerate(row) if boolean_value(var)) for row in self._x
-        )
+        return tuple(next(g for g, var in enumerate(row) if boolean_value(var)) for row in self._x)
 
     def _true_objective(self, groups: Sequence[int], value: Callable[[Any], int]) -> float:
         """Pairwise score from the layout in original units, plus each extra term's value."""

@@ -220,7 +220,9 @@ def local_search(
     ):
         iteration += 1
         if stale >= RESTART_AFTER:
-            candidate = _State(weights, _greedy_construction(weights, lower, upper, rng), num_groups)
+            candidate = _State(
+                weights, _greedy_construction(weights, lower, upper, rng), num_groups
+            )
             stale = 0
         else:
             candidate = _State(weights, best_groups, num_groups)

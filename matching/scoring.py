@@ -65,7 +65,9 @@ def score_layout(
     for rnd, session in sorted(layout.sessions(), key=lambda rs: rs[0]):
         members = [participants[n] for n in session.members if n in participants]
         criteria = [
-            _criterion(f"sessions.{c.key}", c.label, c.weight(config), c.value(members, session.themes))
+            _criterion(
+                f"sessions.{c.key}", c.label, c.weight(config), c.value(members, session.themes)
+            )
             for c in SESSION_CRITERIA
         ]
         newly = [
@@ -149,12 +151,14 @@ def check_layout(
         for name in club.members:
             club_of[name].append(club.id)
         if not cfg_c.min_size <= len(club.members) <= cfg_c.max_size:
-            v.append(Violation(
-                "club_size",
-                f"Club {club.id} heeft {len(club.members)} deelnemers; toegestaan is "
-                f"{cfg_c.min_size}–{cfg_c.max_size}.",
-                club.members,
-            ))
+            v.append(
+                Violation(
+                    "club_size",
+                    f"Club {club.id} heeft {len(club.members)} deelnemers; toegestaan is "
+                    f"{cfg_c.min_size}–{cfg_c.max_size}.",
+                    club.members,
+                )
+            )
     for name in participants:
         if not club_of.get(name):
             v.append(Violation("in_club", f"{name} zit in geen enkele club.", (name,)))
@@ -162,9 +166,13 @@ def check_layout(
         if name not in participants:
             v.append(Violation("unknown", f"'{name}' is geen geselecteerde deelnemer.", (name,)))
         if len(clubs) > 1:
-            v.append(Violation(
-                "in_club", f"{name} zit in meer dan één club ({', '.join(map(str, clubs))}).", (name,)
-            ))
+            v.append(
+                Violation(
+                    "in_club",
+                    f"{name} zit in meer dan één club ({', '.join(map(str, clubs))}).",
+                    (name,),
+                )
+            )
 
     rounds = range(1, cfg_s.rounds + 1)
     meetings: Counter[frozenset[str]] = Counter()
@@ -177,61 +185,80 @@ def check_layout(
             label = f"Ronde {r}, bijeenkomst van {', '.join(s.members)}"
             size = len(s.members)
             if size > cfg_s.max_size:
-                v.append(Violation(
-                    "session_size",
-                    f"{label}: {size} deelnemers; hooguit {cfg_s.max_size} (4 of meer is te veel).",
-                    s.members,
-                ))
+                v.append(
+                    Violation(
+                        "session_size",
+                        f"{label}: {size} deelnemers; hooguit {cfg_s.max_size} (4 of meer is te veel).",
+                        s.members,
+                    )
+                )
             elif size < cfg_s.min_size:
-                v.append(Violation(
-                    "session_size", f"{label}: {size} deelnemer(s); minstens {cfg_s.min_size}.", s.members
-                ))
+                v.append(
+                    Violation(
+                        "session_size",
+                        f"{label}: {size} deelnemer(s); minstens {cfg_s.min_size}.",
+                        s.members,
+                    )
+                )
             seen.update(s.members)
             for name in s.members:
                 if club_of.get(name) and s.club not in club_of[name]:
-                    v.append(Violation(
-                        "same_club", f"{label}: {name} zit niet in club {s.club}.", (name,)
-                    ))
+                    v.append(
+                        Violation(
+                            "same_club", f"{label}: {name} zit niet in club {s.club}.", (name,)
+                        )
+                    )
             if s.host is None or s.host not in s.members:
                 v.append(Violation("host", f"{label}: geen host uit de bijeenkomst.", s.members))
             else:
                 hosted[s.host] += 1
                 reg = participants.get(s.host)
                 if reg is not None and not reg.can_host:
-                    v.append(Violation(
-                        "host", f"{label}: host {s.host} mag niet hosten (Host mogelijk = nee).",
-                        (s.host,),
-                    ))
+                    v.append(
+                        Violation(
+                            "host",
+                            f"{label}: host {s.host} mag niet hosten (Host mogelijk = nee).",
+                            (s.host,),
+                        )
+                    )
             for a, b in itertools.combinations(sorted(set(s.members)), 2):
                 meetings[frozenset((a, b))] += 1
         for name in participants:
             if seen[name] == 0:
-                v.append(Violation(
-                    "one_session", f"Ronde {r}: {name} zit in geen enkele bijeenkomst.", (name,)
-                ))
+                v.append(
+                    Violation(
+                        "one_session", f"Ronde {r}: {name} zit in geen enkele bijeenkomst.", (name,)
+                    )
+                )
             elif seen[name] > 1:
-                v.append(Violation(
-                    "one_session", f"Ronde {r}: {name} zit in {seen[name]} bijeenkomsten.", (name,)
-                ))
+                v.append(
+                    Violation(
+                        "one_session",
+                        f"Ronde {r}: {name} zit in {seen[name]} bijeenkomsten.",
+                        (name,),
+                    )
+                )
     for pair, count in sorted(meetings.items(), key=lambda pc: sorted(pc[0])):
         if count > 1:
             a, b = sorted(pair)
-            v.append(Violation(
-                "repeated_pair", f"{a} en {b} zitten in beide rondes samen.", (a, b)
-            ))
+            v.append(
+                Violation("repeated_pair", f"{a} en {b} zitten in beide rondes samen.", (a, b))
+            )
     earlier = set(met_before)
     for pair in sorted(meetings, key=sorted):
         if pair in earlier:
             a, b = sorted(pair)
-            v.append(Violation(
-                "met_before", f"{a} en {b} ontmoetten elkaar al in een eerdere cyclus.", (a, b),
-                hard=False,
-            ))
+            v.append(
+                Violation(
+                    "met_before",
+                    f"{a} en {b} ontmoetten elkaar al in een eerdere cyclus.",
+                    (a, b),
+                    hard=False,
+                )
+            )
     for name, count in sorted(hosted.items()):
         if count > 1:
-            v.append(Violation(
-                "host_twice", f"{name} is {count} keer host.", (name,), hard=False
-            ))
+            v.append(Violation("host_twice", f"{name} is {count} keer host.", (name,), hard=False))
     v.extend(check_pins(layout, config))
     return v
 
@@ -243,29 +270,38 @@ def check_pins(layout: Layout, config: CycleConfig) -> list[Violation]:
     sessions = layout.sessions()
     for pin in config.pins.club:
         if pin.name in club_of and club_of[pin.name] != pin.club:
-            v.append(Violation(
-                "pin", f"Pin: {pin.name} hoort in club {pin.club}, maar zit in club "
-                f"{club_of[pin.name]}.", (pin.name,),
-            ))
+            v.append(
+                Violation(
+                    "pin",
+                    f"Pin: {pin.name} hoort in club {pin.club}, maar zit in club "
+                    f"{club_of[pin.name]}.",
+                    (pin.name,),
+                )
+            )
     for a, b in config.pins.apart:
         if a in club_of and b in club_of and club_of[a] == club_of[b]:
-            v.append(Violation(
-                "pin", f"Pin: {a} en {b} mogen niet samen, maar zitten samen in club {club_of[a]}.",
-                (a, b),
-            ))
+            v.append(
+                Violation(
+                    "pin",
+                    f"Pin: {a} en {b} mogen niet samen, maar zitten samen in club {club_of[a]}.",
+                    (a, b),
+                )
+            )
     for pin in config.pins.together:
         a, b = pin.members
-        if a in club_of and b in club_of and not any(
-            r == pin.round and a in s.members and b in s.members for r, s in sessions
+        if (
+            a in club_of
+            and b in club_of
+            and not any(r == pin.round and a in s.members and b in s.members for r, s in sessions)
         ):
-            v.append(Violation(
-                "pin", f"Pin: {a} en {b} horen samen in ronde {pin.round}.", (a, b)
-            ))
+            v.append(Violation("pin", f"Pin: {a} en {b} horen samen in ronde {pin.round}.", (a, b)))
     for pin in config.pins.host:
         if pin.name in club_of and not any(
             r == pin.round and s.host == pin.name for r, s in sessions
         ):
-            v.append(Violation(
-                "pin", f"Pin: {pin.name} hoort host te zijn in ronde {pin.round}.", (pin.name,)
-            ))
+            v.append(
+                Violation(
+                    "pin", f"Pin: {pin.name} hoort host te zijn in ronde {pin.round}.", (pin.name,)
+                )
+            )
     return v

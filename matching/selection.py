@@ -263,12 +263,18 @@ def build_problem(
     candidates: list[Candidate] = []
     for registration in registrations:
         if registration.name in excluded:
-            not_candidates[registration.name] = "uitgesloten door de stuurgroep (pin: nooit selecteren)"
+            not_candidates[registration.name] = (
+                "uitgesloten door de stuurgroep (pin: nooit selecteren)"
+            )
             continue
         if not is_selectable(registration, config):
             not_candidates[registration.name] = (
                 "niet selecteerbaar: onvolledig (" + "; ".join(registration.missing) + ")"
-            ) + ("; bovendien te laat aangemeld" if registration.is_late(config.cycle.deadline) else "")
+            ) + (
+                "; bovendien te laat aangemeld"
+                if registration.is_late(config.cycle.deadline)
+                else ""
+            )
             continue
         candidates.append(
             Candidate(
@@ -443,28 +449,52 @@ CRITERIA: tuple[Criterion, ...] = (
     Criterion("pins", "pins van de stuurgroep", True, None, pins),
     Criterion("one_representation", "niemand dubbel", True, None, one_representation),
     Criterion(
-        "safety_net_priority", "voorrang vangnet", False, "safety_net", safety_net_priority,
+        "safety_net_priority",
+        "voorrang vangnet",
+        False,
+        "safety_net",
+        safety_net_priority,
         _raw_safety_net,
     ),
     Criterion(
-        "deficit_surplus_balance", "balans tekort/overschot", False, "balance",
-        deficit_surplus_balance, _raw_balance,
+        "deficit_surplus_balance",
+        "balans tekort/overschot",
+        False,
+        "balance",
+        deficit_surplus_balance,
+        _raw_balance,
     ),
     Criterion(
-        "province_spread", "spreiding provincies", False, "province_spread", province_spread,
+        "province_spread",
+        "spreiding provincies",
+        False,
+        "province_spread",
+        province_spread,
         _raw_spread("province"),
     ),
     Criterion(
-        "size_spread", "spreiding grootteklassen", False, "size_spread", size_spread,
+        "size_spread",
+        "spreiding grootteklassen",
+        False,
+        "size_spread",
+        size_spread,
         _raw_spread("size_class"),
     ),
     Criterion(
-        "variant_spread", "spreiding uitvoeringsvarianten", False, "variant_spread",
-        variant_spread, _raw_spread("variant"),
+        "variant_spread",
+        "spreiding uitvoeringsvarianten",
+        False,
+        "variant_spread",
+        variant_spread,
+        _raw_spread("variant"),
     ),
     Criterion(
-        "earlier_participation", "eerdere deelname", False, "earlier_participation",
-        earlier_participation, _raw_earlier,
+        "earlier_participation",
+        "eerdere deelname",
+        False,
+        "earlier_participation",
+        earlier_participation,
+        _raw_earlier,
     ),
 )
 """Hard rules first, then soft criteria. The balance tolerance and 'late only when
@@ -509,7 +539,9 @@ def scaled_objective(problem: SelectionProblem, chosen: list[Candidate]) -> int:
     return sum(problem.weights.get(c.weight_key or "", 0) * raws[c.name] for c in SOFT_CRITERIA)
 
 
-def score_breakdown(problem: SelectionProblem, chosen: list[Candidate]) -> tuple[CriterionScore, ...]:
+def score_breakdown(
+    problem: SelectionProblem, chosen: list[Candidate]
+) -> tuple[CriterionScore, ...]:
     """Per soft criterion: weight, raw and contribution (= weight × raw); the
     contributions add up to the objective of the main stage."""
     raws = criterion_raws(chosen)
@@ -564,9 +596,7 @@ class StageOutcome:
     deterministic_time: float
 
 
-def solve_stage(
-    built: BuiltModel, limit: float, hint: Iterable[int] | None
-) -> StageOutcome:
+def solve_stage(built: BuiltModel, limit: float, hint: Iterable[int] | None) -> StageOutcome:
     """Solve the model's current objective; hint with a selection (indices) if given."""
     sm = built.sm
     sm.model.clear_hints()

@@ -117,7 +117,9 @@ def criterion_deltas(
 def individual_value(problem: SelectionProblem, c: Candidate) -> int:
     """What one registrant adds on its own: priority reward minus earlier-participation penalty."""
     w = problem.weights
-    return w.get("safety_net", 0) * c.priority - (w.get("earlier_participation", 0) if c.earlier else 0)
+    return w.get("safety_net", 0) * c.priority - (
+        w.get("earlier_participation", 0) if c.earlier else 0
+    )
 
 
 def weakest(problem: SelectionProblem, candidates: Iterable[Candidate]) -> Candidate | None:
@@ -425,13 +427,19 @@ def explain(
                 )
             )
     warnings = []
-    incomplete = sum(1 for reason in not_candidates.values() if reason.startswith("niet selecteerbaar"))
+    incomplete = sum(
+        1 for reason in not_candidates.values() if reason.startswith("niet selecteerbaar")
+    )
     if incomplete:
         warnings.append(f"{incomplete} onvolledige aanmelding(en) niet selecteerbaar")
     late_in = [c.name for c in chosen if c.late]
     if late_in:
-        warnings.append("te laat aangemeld maar geselecteerd (plaatsen over): " + ", ".join(late_in))
-    uncosted = sum(1 for cost in costs.values() if cost.objective_change is None and "tijdsbudget" in cost.note)
+        warnings.append(
+            "te laat aangemeld maar geselecteerd (plaatsen over): " + ", ".join(late_in)
+        )
+    uncosted = sum(
+        1 for cost in costs.values() if cost.objective_change is None and "tijdsbudget" in cost.note
+    )
     if uncosted:
         warnings.append(
             f"kosten van inpassen niet berekend voor {uncosted} aanmelding(en): "

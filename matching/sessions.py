@@ -85,9 +85,11 @@ def enumerate_candidates(problem: SessionProblem) -> list[Candidate]:
             if any(pair <= names for pair in apart):
                 continue
             options = candidate_themes(group, catalogue)
-            theme_sets = [()] if not options else [
-                tuple(ts) for k in (1, 2) for ts in itertools.combinations(options, k)
-            ]
+            theme_sets = (
+                [()]
+                if not options
+                else [tuple(ts) for k in (1, 2) for ts in itertools.combinations(options, k)]
+            )
             scored = []
             for themes in theme_sets:
                 covers = frozenset(
@@ -161,7 +163,9 @@ class SessionModel:
     def one_session_per_round(self) -> None:
         """Hard: every member attends exactly one session of the allowed size per round."""
         lo, hi = self.problem.config.sessions.min_size, self.problem.config.sessions.max_size
-        description = f"iedere deelnemer precies één bijeenkomst per ronde, met {lo}–{hi} deelnemers"
+        description = (
+            f"iedere deelnemer precies één bijeenkomst per ronde, met {lo}–{hi} deelnemers"
+        )
         for r in self.problem.rounds:
             for i in range(len(self.problem.members)):
                 self.model.add_exactly_one(self.containing(r, i)).only_enforce_if(
@@ -247,8 +251,11 @@ class SessionModel:
         if len(p.rounds) != 2 or p.pins.together or p.pins.host or p.keep:
             return
         first = [
-            sum(min(m for m in cand.members if m != 0) * self.take[r, c]
-                for c, cand in enumerate(self.candidates) if 0 in cand.members)
+            sum(
+                min(m for m in cand.members if m != 0) * self.take[r, c]
+                for c, cand in enumerate(self.candidates)
+                if 0 in cand.members
+            )
             for r in p.rounds
         ]
         self.model.add(first[0] < first[1])
@@ -386,6 +393,7 @@ def explain_infeasible_sessions(problem: SessionProblem) -> list[str]:
         "de bijeenkomsten zijn onmogelijk, maar de oorzaak kon niet worden bepaald"
     ]
 
+
 def assign_hosts(
     problem: SessionProblem, sessions: Sequence[tuple[int, Candidate]]
 ) -> tuple[list[int], int]:
@@ -427,6 +435,8 @@ def assign_hosts(
         raise RuntimeError("host assignment failed although every session has a possible host")
     hosts = []
     for s, (_r, cand) in enumerate(sessions):
-        hosts.append(next(i for i in cand.members if (s, i) in var and solver.boolean_value(var[s, i])))
+        hosts.append(
+            next(i for i in cand.members if (s, i) in var and solver.boolean_value(var[s, i]))
+        )
     twice = sum(1 for e in extra if solver.value(e) > 0)
     return hosts, twice

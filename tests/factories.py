@@ -54,9 +54,9 @@ def random_participants(n: int, seed: int = 0, *, hosts: float = 0.9) -> list[Re
         people.append(
             registration(
                 f"Gemeente {i:03d}",
-                balance=Balance.DEFICIT if i % 2 == 0 else rng.choice(
-                    [Balance.SURPLUS, Balance.NEUTRAL]
-                ),
+                balance=Balance.DEFICIT
+                if i % 2 == 0
+                else rng.choice([Balance.SURPLUS, Balance.NEUTRAL]),
                 themes=chosen,
                 scores={t: float(rng.randint(0, 4)) for t in THEMES}
                 | {t: float(rng.choice([1, 2, 2, 3])) for t in chosen},

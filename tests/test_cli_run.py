@@ -199,9 +199,7 @@ def test_keep_rerun_with_a_new_pin_reports_who_moved_and_why(first_run, tmp_path
     partners_2 = next(set(s["members"]) for s in round_2 if a in s["members"])
     # b: in another session than a in round 1, and not with a in round 2 either
     # (otherwise the new round-1 meeting would force round 2 to change too).
-    b = next(
-        m for s in round_1[1:] for m in s["members"] if m not in partners_2
-    )
+    b = next(m for s in round_1[1:] for m in s["members"] if m not in partners_2)
     _, cycle = pilot_inputs(
         tmp_path / "invoer", f'\n[[pins.together]]\nmembers = ["{a}", "{b}"]\nround = 1\n'
     )

@@ -45,9 +45,7 @@ def random_problem(
     """Reproducible random weights in [-50, 100) or [0, 100), with one decimal."""
     rng = random.Random(seed)
     low = -50.0 if negative else 0.0
-    pairs = {
-        (i, j): round(rng.uniform(low, 100.0), 1) for i in range(n) for j in range(i + 1, n)
-    }
+    pairs = {(i, j): round(rng.uniform(low, 100.0), 1) for i in range(n) for j in range(i + 1, n)}
     return problem_from_pairs(n, pairs, bounds)
 
 

@@ -218,8 +218,12 @@ def test_score_outside_zero_to_four_is_located(path, value):
 
 
 def test_duplicate_names_name_both_rows(path):
-    workbook(path, [reg("Zwolle"), reg("Ede"), reg(" zwolle ")],
-             [evaluation("Zwolle"), evaluation("Ede")], [*themes("Zwolle"), *themes("Ede")])
+    workbook(
+        path,
+        [reg("Zwolle"), reg("Ede"), reg(" zwolle ")],
+        [evaluation("Zwolle"), evaluation("Ede")],
+        [*themes("Zwolle"), *themes("Ede")],
+    )
     problem = only_error(read(path))
     assert (problem.row, problem.column) == (4, "Naam")
     assert "rij 2" in problem.message and "rij 4" in problem.message

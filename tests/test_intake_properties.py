@@ -27,7 +27,7 @@ from leernetwerk.registrations_io import main_score_from_subscores, write_regist
 
 CONFIG = CycleConfig()
 CATALOGUE = CONFIG.catalogue
-FORMULA_LOOKING = ["=SUM(A1)", "+31", "-x", "@home", "=1/0", "-", "=HYPERLINK(\"x\")"]
+FORMULA_LOOKING = ["=SUM(A1)", "+31", "-x", "@home", "=1/0", "-", '=HYPERLINK("x")']
 PROPERTY_SETTINGS = settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
@@ -121,7 +121,7 @@ SHEETS = ["Aanmeldingen", "Zelfevaluatie", "Leerthemas", "Instructies"]
 wrong_values = st.one_of(
     st.none(),
     st.booleans(),
-    st.integers(-10**12, 10**12),
+    st.integers(-(10**12), 10**12),
     st.floats(allow_nan=False, allow_infinity=False, width=32),
     st.dates(dt.date(1900, 3, 1), dt.date(2100, 1, 1)),
     odd_text,

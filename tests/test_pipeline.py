@@ -29,7 +29,13 @@ def only_run(cycle: Path, exclude: set[str] = frozenset()) -> Path:
 
 def test_run_without_out_writes_a_new_run_folder_in_the_cycle(tmp_path, capsys):
     cycle = make_cycle(tmp_path)
-    args = ["run", str(cycle / "aanmeldingen.xlsx"), "--cycle", str(cycle / "cycle.toml"), "--quiet"]
+    args = [
+        "run",
+        str(cycle / "aanmeldingen.xlsx"),
+        "--cycle",
+        str(cycle / "cycle.toml"),
+        "--quiet",
+    ]
     assert main(args) == 0
     first = only_run(cycle)
     assert {p.name for p in first.iterdir()} >= {"proposal.json", "proposal.xlsx", "report.html"}
@@ -71,7 +77,8 @@ def test_keep_decided_matching_moves_only_what_a_new_pin_requires(tmp_path, caps
     assert "Verschoven:" in out
     # members that the pin does not concern mostly keep their round-1 partners
     unchanged = [
-        n for n in partners
+        n
+        for n in partners
         if any(set(s["members"]) - {n} == partners[n] for s in round1 if n in s["members"])
     ]
     assert len(unchanged) >= 2
@@ -79,8 +86,17 @@ def test_keep_decided_matching_moves_only_what_a_new_pin_requires(tmp_path, caps
 
 def test_keep_besluit_without_a_decision_is_a_clear_error(tmp_path, capsys):
     cycle = make_cycle(tmp_path)
-    code = main(["run", str(cycle / "aanmeldingen.xlsx"), "--cycle", str(cycle / "cycle.toml"),
-                 "--keep", "besluit", "--quiet"])
+    code = main(
+        [
+            "run",
+            str(cycle / "aanmeldingen.xlsx"),
+            "--cycle",
+            str(cycle / "cycle.toml"),
+            "--keep",
+            "besluit",
+            "--quiet",
+        ]
+    )
     assert code == 1
     assert "nog geen matchingsbesluit" in capsys.readouterr().err
     assert not (cycle / "runs").exists()
@@ -103,8 +119,18 @@ def test_second_cycle_avoids_the_pairs_of_the_first(tmp_path, capsys):
     text = (first / "cycle.toml").read_text(encoding="utf-8")
     text = text.replace('name = "pilot-2025-2026"', 'name = "2026-2027"')
     (second / "cycle.toml").write_text(text, encoding="utf-8")
-    assert main(["run", str(second / "aanmeldingen.xlsx"), "--cycle", str(second / "cycle.toml"),
-                 "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                str(second / "aanmeldingen.xlsx"),
+                "--cycle",
+                str(second / "cycle.toml"),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
 
     def pairs(proposal: dict) -> set[frozenset[str]]:
         return {

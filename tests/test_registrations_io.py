@@ -75,8 +75,10 @@ def test_written_registrations_read_back_equal(tmp_path):
 
 
 def test_fractional_main_score_without_subthemes_cannot_be_written(tmp_path):
-    registration = sample().registrations[0].model_copy(
-        update={"self_evaluation": SelfEvaluation(scores={"Handhaving": 2.5})}
+    registration = (
+        sample()
+        .registrations[0]
+        .model_copy(update={"self_evaluation": SelfEvaluation(scores={"Handhaving": 2.5})})
     )
     with pytest.raises(ValueError, match="not a whole number"):
         write_registrations(Registrations(registrations=(registration,)), tmp_path / "r.xlsx")
@@ -110,7 +112,7 @@ def test_template_has_sheets_dropdowns_and_score_validation(tmp_path):
     assert "Fryslân" not in provinces and "Friesland" in provinces and len(provinces) == 12
     themes = [c.value for c in wb["Lijsten"]["C"][1:] if c.value]
     assert themes == list(config.catalogue.names)
-    (score_range, score_rule), = validations(wb["Zelfevaluatie"]).items()
+    ((score_range, score_rule),) = validations(wb["Zelfevaluatie"]).items()
     assert score_range.startswith("B2:") and score_range.endswith(str(last))
     assert score_rule == ("whole", "0", "4")
     lt = validations(wb["Leerthemas"])

@@ -97,8 +97,15 @@ def entry(result: SelectionResult, name: str):
 def test_every_criterion_is_registered_once_with_dutch_name_and_weight_key():
     names = [c.name for c in CRITERIA]
     assert len(names) == len(set(names))
-    assert {"safety_net_priority", "deficit_surplus_balance", "province_spread", "size_spread",
-            "variant_spread", "earlier_participation", "pins"} <= set(names)
+    assert {
+        "safety_net_priority",
+        "deficit_surplus_balance",
+        "province_spread",
+        "size_spread",
+        "variant_spread",
+        "earlier_participation",
+        "pins",
+    } <= set(names)
     weight_keys = set(CycleConfig().weights.selection.model_dump())
     for criterion in CRITERIA:
         assert criterion.label
@@ -254,8 +261,13 @@ def test_organisation_takes_its_places_and_nobody_takes_part_twice():
     # The organisation (2 places, aanvullend) stands for Ede and Wageningen; Ede also
     # registered alone. Both can never be in: with 3 places the org + Barneveld is optimal.
     regs = [
-        reg("Regio Foodvalley", members=("Ede", "Wageningen"), net=SafetyNet.ADDITIONAL,
-            inhabitants=160_000, balance=Balance.SURPLUS),
+        reg(
+            "Regio Foodvalley",
+            members=("Ede", "Wageningen"),
+            net=SafetyNet.ADDITIONAL,
+            inhabitants=160_000,
+            balance=Balance.SURPLUS,
+        ),
         reg("Ede", net=SafetyNet.ADDITIONAL),
         reg("Barneveld", net=SafetyNet.REGULAR),
     ]
@@ -288,7 +300,9 @@ def test_incomplete_is_not_selectable_unless_the_cycle_allows_it():
     regs = [reg("Compleet"), reg("Half", complete=False, net=SafetyNet.ADDITIONAL)]
     result = run(regs, config(), places=1)
     assert result.selected == ("Compleet",)
-    assert entry(result, "Half").reasons == ("niet selecteerbaar: onvolledig (zelfevaluatie ontbreekt)",)
+    assert entry(result, "Half").reasons == (
+        "niet selecteerbaar: onvolledig (zelfevaluatie ontbreekt)",
+    )
     allowed = run(regs, config(cycle={"allow_incomplete": True}), places=1)
     assert allowed.selected == ("Half",)
 

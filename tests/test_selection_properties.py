@@ -45,7 +45,9 @@ def registration_sets(draw: st.DrawFn) -> list[Registration]:
                 execution_variant=draw(st.sampled_from(("gemeentelijk", "regionaal"))),
                 registered_on=DEADLINE + dt.timedelta(days=draw(st.integers(-40, 3))),
                 previous_cycles=draw(st.sampled_from(((), (), ("2025-2026",)))),
-                self_evaluation=SelfEvaluation(scores={t: 2.0 for t in THEMES}) if complete else None,
+                self_evaluation=SelfEvaluation(scores={t: 2.0 for t in THEMES})
+                if complete
+                else None,
                 themes=tuple(ThemeChoice(rank=k + 1, theme=t) for k, t in enumerate(THEMES)),
             )
         )
@@ -64,11 +66,15 @@ PROPERTY = settings(max_examples=30, deadline=None, suppress_health_check=[Healt
 @given(registration_sets(), st.integers(1, 8), st.data())
 def test_places_pins_breakdown_and_reasons_hold(regs, places, data):
     complete = [r.name for r in regs if r.is_complete]
-    pinned = data.draw(st.lists(st.sampled_from(complete), max_size=min(2, places), unique=True)
-                       if complete else st.just([]))
+    pinned = data.draw(
+        st.lists(st.sampled_from(complete), max_size=min(2, places), unique=True)
+        if complete
+        else st.just([])
+    )
     others = [n for n in complete if n not in pinned]
-    excluded = data.draw(st.lists(st.sampled_from(others), max_size=2, unique=True)
-                         if others else st.just([]))
+    excluded = data.draw(
+        st.lists(st.sampled_from(others), max_size=2, unique=True) if others else st.just([])
+    )
     result = run(regs, places, {"select": pinned, "exclude": excluded})
 
     # Never more than places; pins honoured.
@@ -119,7 +125,8 @@ def test_higher_priority_rejected_only_with_the_criterion_named(regs, places):
         if entry.selected or not r.is_complete:
             continue
         lower = [
-            s for s in selected
+            s
+            for s in selected
             if s.balance.is_deficit == r.balance.is_deficit
             and s.safety_net.priority < r.safety_net.priority
         ]

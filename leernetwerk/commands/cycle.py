@@ -67,13 +67,9 @@ def status_command(cycle: Path, today: str | None) -> int:
 @click.option("--by", "by", default="stuurgroep", show_default=True, help="Wie besloot.")
 @click.option("--note", default="", help="Toelichting bij het besluit.")
 @click.option("--today", help="Datum van het besluit (standaard vandaag; JJJJ-MM-DD).")
-def decide_command(
-    cycle: Path, kind: str, run: str, by: str, note: str, today: str | None
-) -> int:
+def decide_command(cycle: Path, kind: str, run: str, by: str, note: str, today: str | None) -> int:
     """Leg een besluit van de stuurgroep vast (selectie of matching); nooit overschreven."""
-    result = record_decision(
-        cycle_dir_of(cycle), kind, run, by=by, note=note, today=_today(today)
-    )
+    result = record_decision(cycle_dir_of(cycle), kind, run, by=by, note=note, today=_today(today))
     decision = result.decision
     click.echo(
         f"Besluit {DecisionKind(kind).label} vastgelegd in '{result.path}': run "

@@ -24,8 +24,8 @@ from pydantic import BaseModel, ConfigDict
 
 from leernetwerk.compare import (
     ScoreChange,
-    comparison_json,
     compare_paths,
+    comparison_json,
     criterion_changes,
     render_comparison,
     score_table,
@@ -100,7 +100,9 @@ def find_registrations(proposal: Proposal, proposal_path: Path, given: Path | No
     """``--registrations``, else the ``input_file`` recorded in the proposal."""
     if given is not None:
         if not given.is_file():
-            raise UserError(f"Aanmeldbestand '{given}' bestaat niet (opgegeven met --registrations).")
+            raise UserError(
+                f"Aanmeldbestand '{given}' bestaat niet (opgegeven met --registrations)."
+            )
         return given
     candidates = registration_candidates(proposal, proposal_path)
     for candidate in candidates:
@@ -141,7 +143,9 @@ def load_check_inputs(
     return CheckInputs(proposal_path, loaded, registrations_path, regs, config_path, config)
 
 
-def selected_participants(proposal: Proposal, registrations: Registrations) -> dict[str, Registration]:
+def selected_participants(
+    proposal: Proposal, registrations: Registrations
+) -> dict[str, Registration]:
     """The proposal's selected registrants; all must be in the registrations file."""
     by_name = registrations.by_name()
     missing = [n for n in proposal.selected if n not in by_name]
@@ -187,15 +191,23 @@ def host_conflict_breaks(
                 "precies één deelnemer mag Host = ja hebben."
             )
             names = c.hosts
-        breaks.append(RuleBreak(rule="host", label=RULE_LABELS["host"], message=message,
-                                names=names, hard=True))
+        breaks.append(
+            RuleBreak(
+                rule="host", label=RULE_LABELS["host"], message=message, names=names, hard=True
+            )
+        )
         for name in c.hosts:
             reg = participants.get(name)
             if reg is not None and not reg.can_host:
-                breaks.append(RuleBreak(
-                    rule="host", label=RULE_LABELS["host"], hard=True, names=(name,),
-                    message=f"{where}: {name} mag niet hosten (Host mogelijk = nee).",
-                ))
+                breaks.append(
+                    RuleBreak(
+                        rule="host",
+                        label=RULE_LABELS["host"],
+                        hard=True,
+                        names=(name,),
+                        message=f"{where}: {name} mag niet hosten (Host mogelijk = nee).",
+                    )
+                )
     return breaks
 
 
@@ -444,14 +456,29 @@ PATH = click.Path(path_type=Path)
 
 @click.command("check")
 @click.argument("workbook", type=PATH)
-@click.option("--proposal", "proposal_path", type=PATH, default=None,
-              help="Oorspronkelijk voorstel: uitvoermap van 'run' of proposal.json "
-                   "(standaard: proposal.json naast het werkboek).")
-@click.option("--registrations", "registrations_path", type=PATH, default=None,
-              help="Aanmeldbestand (standaard: het invoerbestand uit het voorstel).")
-@click.option("--cycle", "cycle_path", type=PATH, default=None,
-              help="Cycleconfiguratie (standaard: cycle.toml naast het voorstel, "
-                   "anders de standaardinstellingen).")
+@click.option(
+    "--proposal",
+    "proposal_path",
+    type=PATH,
+    default=None,
+    help="Oorspronkelijk voorstel: uitvoermap van 'run' of proposal.json "
+    "(standaard: proposal.json naast het werkboek).",
+)
+@click.option(
+    "--registrations",
+    "registrations_path",
+    type=PATH,
+    default=None,
+    help="Aanmeldbestand (standaard: het invoerbestand uit het voorstel).",
+)
+@click.option(
+    "--cycle",
+    "cycle_path",
+    type=PATH,
+    default=None,
+    help="Cycleconfiguratie (standaard: cycle.toml naast het voorstel, "
+    "anders de standaardinstellingen).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
 def check_command(
     workbook: Path,

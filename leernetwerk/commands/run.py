@@ -34,7 +34,9 @@ def summary(output: RunOutput) -> list[str]:
     p = output.proposal
     q = p.quality
     regs = output.registrations.by_name()
-    lines = [f"Cyclus {p.cycle}: {len(p.selected)} van {len(p.selection)} aanmeldingen geselecteerd."]
+    lines = [
+        f"Cyclus {p.cycle}: {len(p.selected)} van {len(p.selection)} aanmeldingen geselecteerd."
+    ]
     deficit = sum(1 for n in p.selected if regs[n].balance.is_deficit)
     lines.append(f"Balans: {deficit} tekort tegen {len(p.selected) - deficit} overschot/neutraal.")
     for club in p.clubs:
@@ -75,16 +77,23 @@ def _execute(inputs: RunInputs, out: Path | None, force: bool, quiet: bool) -> i
 
 _workbook = click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
 _cycle = click.option(
-    "--cycle", "cycle_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+    "--cycle",
+    "cycle_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
     help="Cycleconfiguratie (cycle.toml); zonder: de standaardinstellingen.",
 )
 _out = click.option(
-    "--out", type=click.Path(path_type=Path, file_okay=False), default=None,
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
     help="Nieuwe of lege uitvoermap. Zonder: <cyclusmap>/runs/<tijd>-<hash>/.",
 )
 _force = click.option("--force", is_flag=True, help="Vervang de uitvoer in een niet-lege map.")
 _keep = click.option(
-    "--keep", type=click.Path(path_type=Path), default=None,
+    "--keep",
+    type=click.Path(path_type=Path),
+    default=None,
     help="Eerder voorstel (runmap of proposal.json, of 'besluit' voor het laatste "
     "matchingsbesluit van de cyclus): verplaats zo min mogelijk deelnemers.",
 )
@@ -94,14 +103,25 @@ _quiet = click.option("--quiet", is_flag=True, help="Geen voortgangsmeldingen.")
 @click.command("run")
 @_workbook
 @_cycle
-@click.option("--places", type=click.IntRange(min=1), default=None,
-              help="Aantal plaatsen (standaard: cycle.places).")
+@click.option(
+    "--places",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Aantal plaatsen (standaard: cycle.places).",
+)
 @_out
 @_force
 @_keep
 @_quiet
-def run_command(workbook: Path, cycle_path: Path | None, places: int | None, out: Path | None,
-                force: bool, keep: Path | None, quiet: bool) -> int:
+def run_command(
+    workbook: Path,
+    cycle_path: Path | None,
+    places: int | None,
+    out: Path | None,
+    force: bool,
+    keep: Path | None,
+    quiet: bool,
+) -> int:
     """Hoofdtaak: controleer, selecteer, deel in (clubs en bijeenkomsten) en schrijf het voorstel."""
     return _execute(RunInputs(workbook, cycle_path, places, keep), out, force, quiet)
 
@@ -110,7 +130,9 @@ def run_command(workbook: Path, cycle_path: Path | None, places: int | None, out
 @_workbook
 @_cycle
 @click.option(
-    "--selection", type=click.Path(path_type=Path, exists=True), default=None,
+    "--selection",
+    type=click.Path(path_type=Path, exists=True),
+    default=None,
     help="Vastgestelde selectie (selection.json, proposal.json of runmap); zonder: het eigen "
     "selectievoorstel.",
 )
@@ -118,8 +140,15 @@ def run_command(workbook: Path, cycle_path: Path | None, places: int | None, out
 @_force
 @_keep
 @_quiet
-def match_command(workbook: Path, cycle_path: Path | None, selection: Path | None,
-                  out: Path | None, force: bool, keep: Path | None, quiet: bool) -> int:
+def match_command(
+    workbook: Path,
+    cycle_path: Path | None,
+    selection: Path | None,
+    out: Path | None,
+    force: bool,
+    keep: Path | None,
+    quiet: bool,
+) -> int:
     """Deel de geselecteerde deelnemers in clubs en bijeenkomsten in."""
     return _execute(
         RunInputs(workbook, cycle_path, keep=keep, selection=selection), out, force, quiet

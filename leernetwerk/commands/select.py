@@ -30,15 +30,25 @@ def config_sha256(path: Path | None, config: CycleConfig) -> str:
 @click.command("select")
 @click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
-    "--cycle", "cycle_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+    "--cycle",
+    "cycle_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
     help="Cycleconfiguratie (cycle.toml); zonder: de standaardinstellingen.",
 )
 @click.option(
-    "--places", type=click.IntRange(min=1), default=None,
+    "--places",
+    type=click.IntRange(min=1),
+    default=None,
     help="Aantal plaatsen (standaard: cycle.places uit de configuratie).",
 )
-@click.option("--out", "out", type=click.Path(path_type=Path), required=True,
-              help="Uitvoermap voor selection.json.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Uitvoermap voor selection.json.",
+)
 @click.option("--force", is_flag=True, help="Vervang de uitvoer in een niet-lege map.")
 def select_command(
     workbook: Path, cycle_path: Path | None, places: int | None, out: Path, force: bool

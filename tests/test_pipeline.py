@@ -150,3 +150,63 @@ def test_second_cycle_avoids_the_pairs_of_the_first(tmp_path, capsys):
     assert record["history_cycles"] == ["2025-2026"]
     reasons = {e["name"]: " ".join(e["reasons"]) for e in after["selection"]}
     assert all("2025-2026" in reasons[n] for n in reasons), reasons
+
+
+def test_check_warns_when_an_edit_reunites_a_pair_of_an_earlier_cycle(tmp_path, capsys):
+    """A run record inside a cycle folder knows the earlier cycles: moving a member
+    into a session with someone it met last cycle is reported by 'check'."""
+    import openpyxl
+
+    first = make_cycle(tmp_path, FAST)
+    assert (
+        main(
+            [
+                "run",
+                str(first / "aanmeldingen.xlsx"),
+                "--cycle",
+                str(first / "cycle.toml"),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    run = only_run(first)
+    assert main(["decide", str(first), "selection", "--run", run.name, "--by", "t"]) == 0
+    assert main(["decide", str(first), "matching", "--run", run.name, "--by", "t"]) == 0
+    earlier = json.loads((run / "proposal.json").read_text(encoding="utf-8"))
+    x, y = earlier["rounds"][0]["sessions"][0]["members"][:2]  # met in the first cycle
+
+    second = tmp_path / "cycles" / "2026-2027"
+    second.mkdir()
+    shutil.copy(PILOT / "aanmeldingen.xlsx", second / "aanmeldingen.xlsx")
+    text = (first / "cycle.toml").read_text(encoding="utf-8")
+    (second / "cycle.toml").write_text(text.replace("pilot-2025-2026", "2026-2027"), "utf-8")
+    assert (
+        main(
+            [
+                "run",
+                str(second / "aanmeldingen.xlsx"),
+                "--cycle",
+                str(second / "cycle.toml"),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    rerun = only_run(second)
+
+    workbook = openpyxl.load_workbook(rerun / "proposal.xlsx")
+    sheet = workbook["Ronde 1"]
+    header = [c.value for c in sheet[1]]
+    col_session, col_name = header.index("Sessie"), header.index("Deelnemer")
+    rows = {r[col_name].value: r for r in sheet.iter_rows(min_row=2) if r[col_name].value}
+    x_session, y_session = rows[x][col_session].value, rows[y][col_session].value
+    assert x_session != y_session  # the engine kept them apart
+    z = next(n for n, r in rows.items() if r[col_session].value == y_session and n != y)
+    rows[x][col_session].value, rows[z][col_session].value = y_session, x_session
+    edited = rerun / "bewerkt.xlsx"
+    workbook.save(edited)
+    capsys.readouterr()
+    main(["check", str(edited)])
+    out = capsys.readouterr()
+    assert "eerdere cyclus" in out.out + out.err

@@ -234,8 +234,23 @@ def unknown_session_members(
     ]
 
 
+def earlier_pairs(proposal_path: Path) -> frozenset[frozenset[str]]:
+    """Pairs that met in earlier decided cycles, when the proposal is a run record
+    inside a cycle folder (``cycles/<name>/runs/<run>/proposal.json``)."""
+    from leernetwerk.history import load_history
+
+    run_dir = proposal_path.parent
+    cycle_dir = run_dir.parent.parent
+    if run_dir.parent.name != "runs" or not (cycle_dir / CONFIG_FILE).is_file():
+        return frozenset()
+    return frozenset(load_history(cycle_dir.parent, before=cycle_dir.name).met_pairs)
+
+
 def rule_breaks(
-    edited: EditedLayout, participants: Mapping[str, Registration], config: CycleConfig
+    edited: EditedLayout,
+    participants: Mapping[str, Registration],
+    config: CycleConfig,
+    met_before: frozenset[frozenset[str]] = frozenset(),
 ) -> list[RuleBreak]:
     """Every broken rule of the edited layout: the engine's checker plus the workbook's own.
 
@@ -253,7 +268,7 @@ def rule_breaks(
             names=tuple(v.names),
             hard=v.hard,
         )
-        for v in check_layout(edited.layout, participants, config)
+        for v in check_layout(edited.layout, participants, config, met_before)
         if not (v.rule == "host" and tuple(v.names) in conflicted)
     ]
     breaks += host_conflict_breaks(edited.host_conflicts, participants)
@@ -351,7 +366,9 @@ def check_workbook(edited_path: Path, inputs: CheckInputs) -> CheckReport:
     return base.model_copy(
         update={
             "notes": tuple(consistency_notes(inputs, edited)),
-            "breaks": tuple(rule_breaks(edited, participants, config)),
+            "breaks": tuple(
+                rule_breaks(edited, participants, config, earlier_pairs(inputs.proposal_path))
+            ),
             "scores": criterion_changes(before, after),
         }
     )

@@ -35,6 +35,17 @@ class MatchingConflict(Exception):
         super().__init__("; ".join(self.reasons))
 
 
+HOST_SHORTFALL_PENALTY = 100.0
+"""Per host a club lacks for one host per session over the cycle: hard unless
+impossible (nobody should host twice when hosts can be spread that way)."""
+
+
+def host_need(size: int, config: CycleConfig) -> int:
+    """Hosts a club of this size needs for nobody to host twice: one per session
+    over all rounds, with sessions as large as allowed."""
+    return config.sessions.rounds * math.ceil(size / config.sessions.max_size)
+
+
 def club_count(n: int, config: CycleConfig) -> int:
     """The number of clubs for n participants, or a conflict when none fits."""
     lo, hi, target = config.clubs.min_size, config.clubs.max_size, config.clubs.target_size
@@ -186,6 +197,14 @@ class ClubModel:
             size = sum(self.core.assign(i, g) for i in range(n))
             hosts = sum(self.core.assign(i, g) for i, r in enumerate(p.participants) if r.can_host)
             self.model.add(per * hosts >= size).only_enforce_if(self.rule(description))
+        if self.with_assumptions:
+            return
+        need = host_need(self.grouping.bounds[0][0], p.config)
+        for g in range(self.k):
+            hosts = sum(self.core.assign(i, g) for i, r in enumerate(p.participants) if r.can_host)
+            shortfall = self.model.new_int_var(0, need, f"club_{g}_host_shortfall")
+            self.model.add(shortfall >= need - hosts)
+            self.core.add_objective_term(shortfall, -HOST_SHORTFALL_PENALTY)
 
     def together_in_a_session(self) -> None:
         """Pin: X and Y in one session in round r, so they must share a club."""
@@ -233,7 +252,13 @@ class _SwapSearch:
     """Swap moves on a club layout with incremental scores (for the hint)."""
 
     def __init__(
-        self, weights, groups: list[int], k: int, frozen: set[int], sign: list[int]
+        self,
+        weights,
+        groups: list[int],
+        k: int,
+        frozen: set[int],
+        sign: list[int],
+        host: list[int],
     ) -> None:
         self.w = weights
         self.n = len(groups)
@@ -241,13 +266,17 @@ class _SwapSearch:
         self.frozen = frozen
         self.sign = sign
         """+1 for a deficit member, −1 otherwise: a club's excess is 2·deficit − size."""
+        self.host = host
+        """1 for a member who may host, else 0."""
         self.reset(groups)
 
     def reset(self, groups: list[int]) -> None:
         self.groups = list(groups)
         self.excess = [0] * self.k
+        self.hosts = [0] * self.k
         for i, g in enumerate(self.groups):
             self.excess[g] += self.sign[i]
+            self.hosts[g] += self.host[i]
         self.contrib = [[0.0] * self.k for _ in range(self.n)]
         for i in range(self.n):
             row = self.w[i]
@@ -271,6 +300,8 @@ class _SwapSearch:
                 self.contrib[m][gi] += self.w[m][j]
         self.excess[gi] += self.sign[j] - self.sign[i]
         self.excess[gj] += self.sign[i] - self.sign[j]
+        self.hosts[gi] += self.host[j] - self.host[i]
+        self.hosts[gj] += self.host[i] - self.host[j]
         self.groups[i], self.groups[j] = gj, gi
 
     def movable(self, i: int) -> bool:
@@ -320,7 +351,8 @@ def balanced_hint(cm: ClubModel, seed: int) -> list[int]:
         if pin.name in p.names and pin.club <= cm.k
     }
     sign = [1 if d else -1 for d in deficit]
-    search = _SwapSearch(cm.grouping.weights, list(start), cm.k, set(pinned), sign)
+    host = [1 if r.can_host else 0 for r in p.participants]
+    search = _SwapSearch(cm.grouping.weights, list(start), cm.k, set(pinned), sign, host)
 
     for i, g in sorted(pinned.items()):
         if search.groups[i] != g:
@@ -353,14 +385,55 @@ def balanced_hint(cm: ClubModel, seed: int) -> list[int]:
         *_, i, j = max(options)
         search.swap(i, j)
 
-    def same_kind(i: int, j: int) -> bool:
-        """Swaps that keep every club within the balance tolerance: same kind, or a
-        deficit and another member between clubs with room on both sides."""
+    sizes = [search.groups.count(g) for g in range(cm.k)]
+    need = [host_need(size, p.config) for size in sizes]
+
+    def shortfall(g: int, hosts: int) -> int:
+        return max(0, need[g] - hosts)
+
+    def host_change(i: int, j: int) -> int:
+        """Change of the total host shortfall if i and j swap clubs."""
+        gi, gj = search.groups[i], search.groups[j]
+        d = search.host[j] - search.host[i]
+        return (
+            shortfall(gi, search.hosts[gi] + d)
+            + shortfall(gj, search.hosts[gj] - d)
+            - shortfall(gi, search.hosts[gi])
+            - shortfall(gj, search.hosts[gj])
+        )
+
+    def balance_ok(i: int, j: int) -> bool:
         if deficit[i] == deficit[j]:
             return True
         d, o = (i, j) if deficit[i] else (j, i)
         gd, go = search.groups[d], search.groups[o]
         return abs(excess(gd) - 2) <= cm.tolerance and abs(excess(go) + 2) <= cm.tolerance
+
+    for _ in range(n):  # spread hosts: nobody should need to host twice
+        options = [
+            (host_change(i, j), -search.delta(i, j), i, j)
+            for i in range(n)
+            if search.movable(i)
+            and not search.host[i]
+            and shortfall(search.groups[i], search.hosts[search.groups[i]]) > 0
+            for j in range(n)
+            if search.movable(j)
+            and search.host[j]
+            and search.groups[j] != search.groups[i]
+            and balance_ok(i, j)
+        ]
+        best = min(options, default=None)
+        if best is None or best[0] >= 0:
+            break
+        search.swap(best[2], best[3])
+
+    def same_kind(i: int, j: int) -> bool:
+        """Swaps that keep every club within the balance tolerance (same kind, or a
+        deficit and another member between clubs with room on both sides) and do
+        not make the host shortfall worse."""
+        if not balance_ok(i, j):
+            return False
+        return search.host[i] == search.host[j] or host_change(i, j) <= 0
 
     rng = random.Random(seed)
     search.descend(same_kind)

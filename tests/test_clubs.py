@@ -227,3 +227,21 @@ def test_hosts_are_spread_so_every_session_can_have_one():
     result = _solve(_Problem(tuple(people), _Config()), seed=0, max_deterministic_time=2.0)
     can_host = {p.name: p.can_host for p in people}
     assert all(sum(can_host[n] for n in club) >= 4 for club in result.clubs)
+
+
+def test_hosts_are_spread_so_that_nobody_needs_to_host_twice():
+    """30 participants, 24 who may host: 3 clubs of 10 each need 8 hosts (8 sessions
+    over two rounds), which the 24 allow exactly; every club gets its 8."""
+    from leernetwerk.config import CycleConfig as _Config
+    from matching.clubs import ClubProblem as _Problem
+    from matching.clubs import host_need
+    from matching.clubs import solve_clubs as _solve
+    from tests.factories import random_participants as _people
+
+    # the six who may not host are listed first, so a naive split puts them together
+    people = [p.model_copy(update={"can_host": i >= 6}) for i, p in enumerate(_people(30, 8))]
+    config = _Config()
+    result = _solve(_Problem(tuple(people), config), seed=0, max_deterministic_time=1.0)
+    can_host = {p.name: p.can_host for p in people}
+    assert host_need(10, config) == 8
+    assert [sum(can_host[n] for n in club) for club in result.clubs] == [8, 8, 8]

@@ -27,6 +27,34 @@ def only_run(cycle: Path, exclude: set[str] = frozenset()) -> Path:
     return runs[0]
 
 
+def run_in(cycle: Path) -> None:
+    """`leernetwerk run` inside a cycle folder (output in its runs/)."""
+    args = ["run", str(cycle / "aanmeldingen.xlsx"), "--cycle", str(cycle / "cycle.toml")]
+    assert main([*args, "--quiet"]) == 0
+
+
+def decide_all(cycle: Path, run: Path) -> None:
+    """The stuurgroep decides selection and matching on this run."""
+    for kind in ("selection", "matching"):
+        assert main(["decide", str(cycle), kind, "--run", run.name, "--by", "test"]) == 0
+
+
+def two_cycles(tmp_path: Path) -> tuple[Path, Path, Path, Path]:
+    """A decided first cycle and a run of the second one with the same eight
+    municipalities: (first cycle, its decided run, second cycle, its run)."""
+    first = make_cycle(tmp_path, FAST)
+    run_in(first)
+    run = only_run(first)
+    decide_all(first, run)
+    second = tmp_path / "cycles" / "2026-2027"
+    second.mkdir()
+    shutil.copy(PILOT / "aanmeldingen.xlsx", second / "aanmeldingen.xlsx")
+    text = (first / "cycle.toml").read_text(encoding="utf-8")
+    (second / "cycle.toml").write_text(text.replace("pilot-2025-2026", "2026-2027"), "utf-8")
+    run_in(second)
+    return first, run, second, only_run(second)
+
+
 def test_run_without_out_writes_a_new_run_folder_in_the_cycle(tmp_path, capsys):
     cycle = make_cycle(tmp_path)
     args = [
@@ -49,10 +77,9 @@ def test_run_without_out_writes_a_new_run_folder_in_the_cycle(tmp_path, capsys):
 def test_keep_decided_matching_moves_only_what_a_new_pin_requires(tmp_path, capsys):
     cycle = make_cycle(tmp_path, FAST)
     workbook, config = str(cycle / "aanmeldingen.xlsx"), str(cycle / "cycle.toml")
-    assert main(["run", workbook, "--cycle", config, "--quiet"]) == 0
+    run_in(cycle)
     run = only_run(cycle)
-    assert main(["decide", str(cycle), "selection", "--run", run.name, "--by", "test"]) == 0
-    assert main(["decide", str(cycle), "matching", "--run", run.name, "--by", "test"]) == 0
+    decide_all(cycle, run)
     decided = json.loads((run / "proposal.json").read_text(encoding="utf-8"))
     partners = {
         name: set(s["members"]) - {name}
@@ -106,31 +133,7 @@ def test_second_cycle_avoids_the_pairs_of_the_first(tmp_path, capsys):
     """Two consecutive cycles with the same eight municipalities: the second
     cycle's matching reads the first one's decided matching and lets no pair
     meet again (8 members have 28 pairs; each cycle uses at most 14)."""
-    first = make_cycle(tmp_path, FAST)
-    workbook, config = str(first / "aanmeldingen.xlsx"), str(first / "cycle.toml")
-    assert main(["run", workbook, "--cycle", config, "--quiet"]) == 0
-    run = only_run(first)
-    assert main(["decide", str(first), "selection", "--run", run.name, "--by", "test"]) == 0
-    assert main(["decide", str(first), "matching", "--run", run.name, "--by", "test"]) == 0
-
-    second = tmp_path / "cycles" / "2026-2027"
-    second.mkdir()
-    shutil.copy(PILOT / "aanmeldingen.xlsx", second / "aanmeldingen.xlsx")
-    text = (first / "cycle.toml").read_text(encoding="utf-8")
-    text = text.replace('name = "pilot-2025-2026"', 'name = "2026-2027"')
-    (second / "cycle.toml").write_text(text, encoding="utf-8")
-    assert (
-        main(
-            [
-                "run",
-                str(second / "aanmeldingen.xlsx"),
-                "--cycle",
-                str(second / "cycle.toml"),
-                "--quiet",
-            ]
-        )
-        == 0
-    )
+    _, run, _, second_run = two_cycles(tmp_path)
 
     def pairs(proposal: dict) -> set[frozenset[str]]:
         return {
@@ -143,10 +146,10 @@ def test_second_cycle_avoids_the_pairs_of_the_first(tmp_path, capsys):
         }
 
     before = json.loads((run / "proposal.json").read_text(encoding="utf-8"))
-    after = json.loads((only_run(second) / "proposal.json").read_text(encoding="utf-8"))
+    after = json.loads((second_run / "proposal.json").read_text(encoding="utf-8"))
     assert pairs(before) and pairs(after)
     assert not pairs(before) & pairs(after)
-    record = json.loads((only_run(second) / "run.json").read_text(encoding="utf-8"))
+    record = json.loads((second_run / "run.json").read_text(encoding="utf-8"))
     assert record["history_cycles"] == ["2025-2026"]
     reasons = {e["name"]: " ".join(e["reasons"]) for e in after["selection"]}
     assert all("2025-2026" in reasons[n] for n in reasons), reasons
@@ -157,43 +160,9 @@ def test_check_warns_when_an_edit_reunites_a_pair_of_an_earlier_cycle(tmp_path, 
     into a session with someone it met last cycle is reported by 'check'."""
     import openpyxl
 
-    first = make_cycle(tmp_path, FAST)
-    assert (
-        main(
-            [
-                "run",
-                str(first / "aanmeldingen.xlsx"),
-                "--cycle",
-                str(first / "cycle.toml"),
-                "--quiet",
-            ]
-        )
-        == 0
-    )
-    run = only_run(first)
-    assert main(["decide", str(first), "selection", "--run", run.name, "--by", "t"]) == 0
-    assert main(["decide", str(first), "matching", "--run", run.name, "--by", "t"]) == 0
+    _, run, _, rerun = two_cycles(tmp_path)
     earlier = json.loads((run / "proposal.json").read_text(encoding="utf-8"))
     x, y = earlier["rounds"][0]["sessions"][0]["members"][:2]  # met in the first cycle
-
-    second = tmp_path / "cycles" / "2026-2027"
-    second.mkdir()
-    shutil.copy(PILOT / "aanmeldingen.xlsx", second / "aanmeldingen.xlsx")
-    text = (first / "cycle.toml").read_text(encoding="utf-8")
-    (second / "cycle.toml").write_text(text.replace("pilot-2025-2026", "2026-2027"), "utf-8")
-    assert (
-        main(
-            [
-                "run",
-                str(second / "aanmeldingen.xlsx"),
-                "--cycle",
-                str(second / "cycle.toml"),
-                "--quiet",
-            ]
-        )
-        == 0
-    )
-    rerun = only_run(second)
 
     workbook = openpyxl.load_workbook(rerun / "proposal.xlsx")
     sheet = workbook["Ronde 1"]

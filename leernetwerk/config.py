@@ -9,6 +9,7 @@ clusters clubs by province for short travel, negative spreads them).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -244,6 +245,17 @@ def problems_from_validation(error: ValidationError, source: str) -> list[Proble
             message = f"ongeldige waarde: {item['msg']}."
         problems.append(Problem(sheet=source, column=key, value=shown, message=message))
     return problems
+
+
+def config_sha256(path: Path | None, config: CycleConfig) -> str:
+    """The fingerprint a run records for its config: the SHA-256 of cycle.toml as
+    given, or (without one) of the default config as canonical JSON."""
+    from leernetwerk.fsutil import sha256_bytes, sha256_file
+
+    if path is not None:
+        return sha256_file(path)
+    canonical = json.dumps(config.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return sha256_bytes(canonical.encode("utf-8"))
 
 
 def load_cycle_config(path: Path | str | None) -> CycleConfig:

@@ -938,7 +938,20 @@ def cycle_status(cycle: Path | str, today: dt.date | None = None) -> Status:
 
 def format_date(day: dt.date) -> str:
     """Dutch date: '1 mei 2027'."""
-    months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"]
+    months = [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ]
     return f"{day.day} {months[day.month - 1]} {day.year}"
 
 

@@ -118,11 +118,11 @@ def name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def _is_blank(value: Any) -> bool:
+def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _show(value: Any) -> str | None:
+def shown_value(value: Any) -> str | None:
     """A cell value as shown to the user in a problem."""
     if value is None:
         return None
@@ -323,7 +323,7 @@ class Table:
         return self.headers[index] if index is not None else column
 
 
-def _load_tables(path: Path) -> tuple[list[Table], Problem | None]:
+def load_tables(path: Path) -> tuple[list[Table], Problem | None]:
     """All worksheets of ``path`` as tables, or one problem if it is not a readable xlsx."""
     where = path.name or str(path)
 
@@ -376,7 +376,7 @@ def _read_table(title: str, rows: Iterable[tuple[Any, ...]]) -> Table:
     headers: list[str] = []
     data: list[tuple[int, tuple[Any, ...]]] = []
     for number, values in enumerate(rows, start=1):
-        if all(_is_blank(v) for v in values):
+        if all(is_blank(v) for v in values):
             continue
         if not header_row:
             header_row = number
@@ -497,7 +497,7 @@ class _Row:
                 sheet=self.table.title,
                 row=self.number,
                 column=column,
-                value=_show(value),
+                value=shown_value(value),
                 message=message,
             )
         )
@@ -515,7 +515,7 @@ class _Row:
         self, index: int, header: str, parse: Callable[[Any], T], default: T, required: bool = False
     ) -> T:
         value = self.raw_at(index)
-        if _is_blank(value):
+        if is_blank(value):
             if required:
                 self.problem(header, value, "dit verplichte veld is leeg.")
             return default
@@ -602,7 +602,7 @@ def _check_registrations(
                 sheet=table.title,
                 row=registration.row,
                 column=table.header(column),
-                value=_show(value),
+                value=shown_value(value),
                 message=message,
             )
         )
@@ -846,7 +846,7 @@ def read_registrations(path: Path | str, config: CycleConfig) -> IntakeResult:
     path = Path(path)
     problems: list[Problem] = []
     catalogue = config.catalogue
-    tables, unreadable = _load_tables(path)
+    tables, unreadable = load_tables(path)
     if unreadable is not None:
         empty = Registrations(registrations=(), catalogue=catalogue)
         return IntakeResult(empty, [unreadable], config.cycle.deadline, readable=False)

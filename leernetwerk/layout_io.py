@@ -23,11 +23,11 @@ from leernetwerk.domain import ThemeCatalogue
 from leernetwerk.errors import Problem, Severity, did_you_mean
 from leernetwerk.intake import (
     Table,
-    _is_blank,
-    _load_tables,
-    _show,
+    is_blank,
+    load_tables,
     normalize_header,
     parse_bool,
+    shown_value,
 )
 from leernetwerk.proposal import Club, Layout, Round, Session, SessionFormat
 
@@ -116,7 +116,7 @@ class _Sheet:
                 sheet=self.table.title,
                 row=row,
                 column=header,
-                value=_show(value),
+                value=shown_value(value),
                 message=message,
             )
         )
@@ -124,7 +124,7 @@ class _Sheet:
 
 def _text(value: Any) -> str:
     """A cell as trimmed text ('' when empty); whole floats lose their '.0'."""
-    if _is_blank(value):
+    if is_blank(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -137,7 +137,12 @@ def _whole_number(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         number = value
-    elif isinstance(value, float) and value.is_integer() or isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
+    elif (
+        isinstance(value, float)
+        and value.is_integer()
+        or isinstance(value, str)
+        and re.fullmatch(r"\s*\d+\s*", value)
+    ):
         number = int(value)
     else:
         return None
@@ -167,7 +172,7 @@ def read_clubs(table: Table, problems: list[Problem]) -> tuple[Club, ...]:
         raw_club, raw_name = sheet.value(values, "Club"), sheet.value(values, "Deelnemer")
         name = _text(raw_name)
         if not name:
-            if not _is_blank(raw_club):
+            if not is_blank(raw_club):
                 sheet.problem(row, "Deelnemer", raw_name, "de naam van de deelnemer ontbreekt.")
             continue
         club = _whole_number(raw_club)
@@ -256,7 +261,7 @@ def _read_round_rows(
             )
             ok = False
         host = False
-        if not _is_blank(raw["Host"]):
+        if not is_blank(raw["Host"]):
             try:
                 host = parse_bool(raw["Host"])
             except Exception:  # noqa: BLE001 - intake's private _Invalid; any parse failure
@@ -265,7 +270,7 @@ def _read_round_rows(
         theme1 = _parse_theme(sheet, row, "Thema blok 1", raw["Thema blok 1"], catalogue)
         theme2 = _parse_theme(sheet, row, "Thema blok 2", raw["Thema blok 2"], catalogue)
         fmt = _parse_format(sheet, row, raw["Werkvorm"])
-        if not _is_blank(raw["Werkvorm"]) and fmt is None:
+        if not is_blank(raw["Werkvorm"]) and fmt is None:
             ok = False
         if theme1 is None or theme2 is None:
             ok = False
@@ -398,7 +403,7 @@ def read_edited_workbook(
     a bad file: an unreadable file is one located problem and an empty layout.
     """
     path = Path(path)
-    tables, unreadable = _load_tables(path)
+    tables, unreadable = load_tables(path)
     if unreadable is not None:
         return EditedLayout(layout=Layout(), problems=[unreadable])
     problems: list[Problem] = []

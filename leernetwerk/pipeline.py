@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from leernetwerk import __version__
-from leernetwerk.config import CycleConfig, load_cycle_config
+from leernetwerk.config import CycleConfig, config_sha256, load_cycle_config
 from leernetwerk.domain import Registrations
 from leernetwerk.errors import Problem, UserError, did_you_mean
-from leernetwerk.fsutil import sha256_bytes, sha256_file, write_outputs
+from leernetwerk.fsutil import sha256_file, write_outputs
 from leernetwerk.proposal import Layout, Proposal, load_proposal
 
 Progress = Callable[[str, float, float | None], None]
@@ -52,13 +52,6 @@ def config_text(cycle_path: Path | None, config: CycleConfig) -> str:
         "# Geen cycle.toml opgegeven: de standaardinstellingen van leernetwerk "
         f"{__version__} zijn gebruikt.\n"
     )
-
-
-def config_sha256(cycle_path: Path | None, config: CycleConfig) -> str:
-    if cycle_path is not None:
-        return sha256_file(cycle_path)
-    canonical = json.dumps(config.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    return sha256_bytes(canonical.encode("utf-8"))
 
 
 def cycle_history(cycle_path: Path | None):  # type: ignore[no-untyped-def]

@@ -30,10 +30,10 @@ from leernetwerk.compare import (
     render_comparison,
     score_table,
 )
-from leernetwerk.config import CycleConfig, load_cycle_config
+from leernetwerk.config import CycleConfig, config_sha256, load_cycle_config
 from leernetwerk.domain import Registration, Registrations
 from leernetwerk.errors import Problem, UserError, did_you_mean
-from leernetwerk.fsutil import sha256_bytes, sha256_file
+from leernetwerk.fsutil import sha256_file
 from leernetwerk.layout_io import EditedLayout, HostConflict, read_edited_workbook
 from leernetwerk.proposal import Layout, Proposal, load_proposal
 
@@ -312,10 +312,7 @@ def config_matches(path: Path | None, config: CycleConfig, recorded: str) -> boo
     ``run`` records the SHA-256 of the cycle.toml it was given, or (without
     one) of the default config as canonical JSON; either may match.
     """
-    if path is not None and sha256_file(path) == recorded:
-        return True
-    canonical = json.dumps(config.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    return sha256_bytes(canonical.encode("utf-8")) == recorded
+    return recorded in {config_sha256(path, config), config_sha256(None, config)}
 
 
 def consistency_notes(inputs: CheckInputs, edited: EditedLayout) -> list[str]:

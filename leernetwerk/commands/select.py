@@ -9,22 +9,13 @@ non-empty folder without ``--force``, nothing at all when the input is invalid.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
-from leernetwerk.config import CycleConfig, load_cycle_config
-from leernetwerk.fsutil import sha256_bytes, sha256_file, write_outputs
+from leernetwerk.config import config_sha256, load_cycle_config
+from leernetwerk.fsutil import sha256_file, write_outputs
 from leernetwerk.proposal import Proposal
-
-
-def config_sha256(path: Path | None, config: CycleConfig) -> str:
-    """SHA-256 of cycle.toml as given, or of the default config (canonical JSON) without one."""
-    if path is not None:
-        return sha256_file(path)
-    canonical = json.dumps(config.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    return sha256_bytes(canonical.encode("utf-8"))
 
 
 @click.command("select")

@@ -15,6 +15,10 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 
+FILE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".toml", ".json", ".csv")
+"""A ``Problem.sheet`` ending in one of these names a file rather than a sheet."""
+
+
 class Severity(StrEnum):
     ERROR = "fout"
     WARNING = "waarschuwing"
@@ -44,7 +48,9 @@ class Problem(BaseModel):
 
     def location(self) -> str:
         parts = []
-        if self.sheet:
+        if self.sheet and self.sheet.lower().endswith(FILE_SUFFIXES):
+            parts.append(f"bestand '{self.sheet}'")  # a whole file, e.g. cycle.toml
+        elif self.sheet:
             parts.append(f"blad '{self.sheet}'")
         if self.row is not None:
             parts.append(f"rij {self.row}")

@@ -270,14 +270,15 @@ def parse_date(value: Any) -> dt.date:
 
 
 def choice_parser(options: Mapping[str, T], shown: Sequence[str], what: str) -> Callable[[Any], T]:
-    """A parser accepting ``options`` (normalised keys) with a "bedoelde u" hint."""
+    """A parser accepting ``options`` (normalised keys) with a "bedoelde u" hint;
+    ``what`` is the Dutch complaint, e.g. 'onbekend saldo'."""
 
     def parse(value: Any) -> T:
         text = parse_text(value)
         key = name_key(text)
         if key in options:
             return options[key]
-        raise _Invalid(f"onbekende {what}.{did_you_mean(text, shown)}")
+        raise _Invalid(f"{what}.{did_you_mean(text, shown)}")
 
     return parse
 
@@ -296,10 +297,12 @@ def parse_province(value: Any) -> str:
     raise _Invalid(f"onbekende provincie.{did_you_mean(text, PROVINCES)}")
 
 
-parse_kind = choice_parser(KIND_WORDS, [k.value for k in RegistrantKind], "type")
-parse_balance = choice_parser({b.value: b for b in Balance}, [b.value for b in Balance], "saldo")
+parse_kind = choice_parser(KIND_WORDS, [k.value for k in RegistrantKind], "onbekend type")
+parse_balance = choice_parser(
+    {b.value: b for b in Balance}, [b.value for b in Balance], "onbekend saldo"
+)
 parse_safety_net = choice_parser(
-    {s.value: s for s in SafetyNet}, [s.value for s in SafetyNet], "vangnetstatus"
+    {s.value: s for s in SafetyNet}, [s.value for s in SafetyNet], "onbekende vangnetstatus"
 )
 
 
@@ -546,7 +549,7 @@ def _read_registrations_sheet(
     _map_columns(table, REGISTRATION_COLUMNS, REQUIRED_REGISTRATION_COLUMNS, problems)
     variants = list(config.cycle.execution_variants)
     parse_variant = choice_parser(
-        {name_key(v): v for v in variants}, variants, "uitvoeringsvariant"
+        {name_key(v): v for v in variants}, variants, "onbekende uitvoeringsvariant"
     )
     result = _Registered(readable=COL_NAME in table.columns)
     for number, values in table.rows:
@@ -744,7 +747,9 @@ def _read_theme_choices(
     table: Table, registered: _Registered, catalogue: ThemeCatalogue, problems: list[Problem]
 ) -> dict[str, tuple[ThemeChoice, ...]]:
     _map_columns(table, THEME_COLUMNS, REQUIRED_THEME_COLUMNS, problems)
-    parse_theme = choice_parser({name_key(n): n for n in catalogue.names}, catalogue.names, "thema")
+    parse_theme = choice_parser(
+        {name_key(n): n for n in catalogue.names}, catalogue.names, "onbekend thema"
+    )
     choices: dict[str, list[ThemeChoice]] = {}
     ranks: dict[tuple[str, int], int] = {}
     themes: dict[tuple[str, str], int] = {}

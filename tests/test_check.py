@@ -281,7 +281,7 @@ def test_garbage_workbook_gives_a_dutch_message_never_a_traceback(
     assert code == 1
     assert "Traceback" not in out + err
     assert "Onverwachte fout" not in err
-    assert "blad 'bewerkt.xlsx'" in out
+    assert "bestand 'bewerkt.xlsx'" in out
 
 
 def test_garbage_proposal_gives_a_dutch_message(

@@ -67,3 +67,12 @@ def test_broken_toml_is_a_user_error(tmp_path):
 def test_missing_file_is_a_user_error(tmp_path):
     with pytest.raises(UserError, match="bestaat niet"):
         load_cycle_config(tmp_path / "nope.toml")
+
+
+def test_a_problem_in_a_whole_file_names_the_file_not_a_sheet():
+    from leernetwerk.errors import Problem
+
+    assert str(Problem(sheet="cycle.toml", column="cycle.places", message="x")).startswith(
+        "Fout: bestand 'cycle.toml', kolom 'cycle.places'"
+    )
+    assert "blad 'Aanmeldingen', rij 3" in str(Problem(sheet="Aanmeldingen", row=3, message="x"))

@@ -38,9 +38,16 @@ class SessionFormat(StrEnum):
 
 
 class SolveStatus(StrEnum):
+    """How a solve (or a staged series of solves) ended, valued in Dutch."""
+
     OPTIMAL = "optimaal"
+    """Proven best under the weights."""
+    TIME_LIMIT = "tijdslimiet bereikt"
+    """A solution, but the time limit was reached before it was proven best."""
     FEASIBLE = "toegelaten"
+    """A solution that was not proven best (proposals written before TIME_LIMIT existed)."""
     INFEASIBLE = "onmogelijk"
+    NO_SOLUTION = "geen oplossing binnen de rekentijd"
     UNKNOWN = "onbekend"
     NOT_SOLVED = "niet opgelost"
 

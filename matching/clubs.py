@@ -24,6 +24,7 @@ from matching.conflicts import NamedRules, conflicting_rules
 from matching.criteria import club_pair_weight
 from matching.grouping import GroupingModel, GroupingProblem
 from matching.local_search import local_search
+from matching.solver import SolveStatus
 
 
 class MatchingConflict(Exception):
@@ -105,7 +106,7 @@ class ClubProblem:
 
 @dataclass(frozen=True)
 class ClubResult:
-    status: str
+    status: SolveStatus
     clubs: tuple[tuple[str, ...], ...]
     objective: float | None
     """The pairwise club score (without stability), recomputed in plain Python."""
@@ -475,10 +476,9 @@ def solve_clubs(
         num_workers=num_workers,
         hint=hint,
         progress=progress,
-        interleave_search=num_workers > 1,
     )
     if result.groups is None:
-        if result.status == "infeasible":
+        if result.status is SolveStatus.INFEASIBLE:
             reasons = explain_infeasible_clubs(problem, tolerance)
             raise MatchingConflict(reasons, club_advice(reasons))
         raise MatchingConflict(

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from matching.solver import SolverSettings, SolveStatus, solve
+
 
 class NamedRules:
     """Dutch rule description → enforcement literal, created on first use."""
@@ -37,10 +39,10 @@ def conflicting_rules(rules: NamedRules, max_deterministic_time: float = 30.0) -
     model.clear_objective()
     model.clear_assumptions()
     model.add_assumptions(list(rules.literals.values()))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_deterministic_time = max_deterministic_time
-    if solver.solve(model) != cp_model.INFEASIBLE:
+    result = solve(
+        model, SolverSettings(num_workers=1, max_deterministic_time=max_deterministic_time)
+    )
+    if result.status is not SolveStatus.INFEASIBLE:
         return None
-    core = set(solver.sufficient_assumptions_for_infeasibility())
+    core = set(result.solver.sufficient_assumptions_for_infeasibility())
     return [desc for desc, lit in rules.literals.items() if lit.index in core]

@@ -120,8 +120,8 @@ def match(
             num_workers=solver.num_workers,
         )
         det_time += result.deterministic_time
-        if result.status not in ("optimal", "feasible"):
-            if result.status == "infeasible":
+        if result.sessions == ():
+            if result.status is SolveStatus.INFEASIBLE:
                 reasons = explain_infeasible_sessions(problem)
                 raise MatchingConflict(
                     [f"club {club_id} ({', '.join(members)})"] + reasons, SESSION_ADVICE
@@ -161,7 +161,8 @@ def match(
     breakdown = score_layout(layout, people, config)
     baseline_layout = baseline(participants, config, seed=solver.seed)
     baseline_breakdown = score_layout(baseline_layout, people, config)
-    status = SolveStatus.OPTIMAL if all(s == "optimal" for s in statuses) else SolveStatus.FEASIBLE
+    optimal = all(s is SolveStatus.OPTIMAL for s in statuses)
+    status = SolveStatus.OPTIMAL if optimal else SolveStatus.TIME_LIMIT
     bound = max(objective_bound, breakdown.total) if not keep else None
     quality = Quality(
         status=status,
@@ -186,7 +187,7 @@ def match(
             "num_workers": solver.num_workers,
             "club_deterministic_time": solver.club_deterministic_time,
             "session_deterministic_time": solver.session_deterministic_time,
-            "club_status": clubs.status,
+            "club_status": clubs.status.value,
             "balance_tolerance": clubs.balance_tolerance,
         },
     )

@@ -48,16 +48,10 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from matching.local_search import check_bounds_admit, local_search
+from matching.solver import SolverSettings, SolveStatus, solve
 
 HINT_ITERATIONS = 200
 """Local-search rounds used to compute a hint when the caller gives none."""
-
-_STATUS_NAMES = {
-    cp_model.OPTIMAL: "optimal",
-    cp_model.FEASIBLE: "feasible",
-    cp_model.INFEASIBLE: "infeasible",
-    cp_model.UNKNOWN: "unknown",
-}
 
 
 @dataclass(frozen=True)
@@ -152,7 +146,7 @@ class GroupingResult:
     to ``1/scale``. ``None`` when there is no solution / no bound.
     """
 
-    status: str
+    status: SolveStatus
     groups: tuple[int, ...] | None
     objective: float | None
     bound: float | None
@@ -296,14 +290,15 @@ class GroupingModel:
         num_workers: int = 1,
         hint: Sequence[int] | None = None,
         progress: Callable[[float, float], None] | None = None,
-        interleave_search: bool = False,
+        interleave_search: bool | None = None,
         log_search_progress: bool = False,
     ) -> GroupingResult:
         """Solve and return a result whose objective is recomputed from the layout.
 
         Without ``hint`` a seeded local search (``HINT_ITERATIONS`` rounds, no
-        wall clock) computes one. ``interleave_search`` makes multi-worker
-        solves reproducible (see the module docstring).
+        wall clock) computes one. ``interleave_search`` (default: on with more
+        than one worker) makes multi-worker solves reproducible (see the module
+        docstring and :mod:`matching.solver`).
         """
         start = time.perf_counter()
         problem = self.problem
@@ -314,34 +309,33 @@ class GroupingModel:
         if hint is not None:
             self._add_hint(hint)
 
-        solver = cp_model.CpSolver()
-        solver.parameters.random_seed = seed
-        solver.parameters.max_deterministic_time = max_deterministic_time
-        solver.parameters.num_workers = num_workers
-        solver.parameters.interleave_search = interleave_search
-        solver.parameters.log_search_progress = log_search_progress
+        settings = SolverSettings(
+            seed=seed,
+            num_workers=num_workers,
+            max_deterministic_time=max_deterministic_time,
+            interleave_search=interleave_search,
+            log_search_progress=log_search_progress,
+        )
         callback = _ImprovementReporter(self, progress, start) if progress is not None else None
-        status = solver.solve(self.model, callback)
-        if status == cp_model.MODEL_INVALID:
-            raise ValueError(f"invalid CP-SAT model: {self.model.validate()}")
+        result = solve(self.model, settings, callback)
 
         groups: tuple[int, ...] | None = None
         objective: float | None = None
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            groups = self._read_groups(solver.boolean_value)
-            objective = self._true_objective(groups, solver.value)
         bound = None
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            bound = solver.best_objective_bound / self.scale + self._rounding_slack
-            if objective is not None and status == cp_model.OPTIMAL:
-                bound = max(bound, objective)
+        if result.has_solution:
+            groups = self._read_groups(result.boolean_value)
+            objective = self._true_objective(groups, result.value)
+            if result.bound is not None:
+                bound = result.bound / self.scale + self._rounding_slack
+                if result.status is SolveStatus.OPTIMAL:
+                    bound = max(bound, objective)
         return GroupingResult(
-            status=_STATUS_NAMES.get(status, "unknown"),
+            status=result.status,
             groups=groups,
             objective=objective,
             bound=bound,
             wall_time=time.perf_counter() - start,
-            deterministic_time=solver.deterministic_time,
+            deterministic_time=result.deterministic_time,
         )
 
     # --- constraints, one per rule ---------------------------------------

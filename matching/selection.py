@@ -30,7 +30,6 @@ are computed in :mod:`matching.selection_explain`.
 from __future__ import annotations
 
 import datetime as dt
-import time
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from leernetwerk.config import CycleConfig, SolverSection
 from leernetwerk.domain import Registration, Registrations, SafetyNet
 from leernetwerk.errors import Problem, UserError, did_you_mean
 from leernetwerk.proposal import CriterionScore, Quality, SelectionEntry, SolveStatus, relative_gap
+from matching.solver import SolverSettings, solve
 
 SCALE = 1000
 """Weights are floats in cycle.toml; CP-SAT needs integers: weight × 1000, rounded."""
@@ -564,26 +564,14 @@ def score_breakdown(
 # --------------------------------------------------------------------------- solving
 
 
-_STATUS = {
-    cp_model.OPTIMAL: SolveStatus.OPTIMAL,
-    cp_model.FEASIBLE: SolveStatus.FEASIBLE,
-    cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
-}
-
-
-def solver_parameters(settings: SolverSection, limit: float) -> cp_model.CpSolver:
-    """A solver with a fixed seed and only a deterministic time limit (never wall clock).
-
-    With more than one worker ``interleave_search`` is switched on: CP-SAT's
-    parallel portfolio is otherwise not reproducible by seed alone (OR-Tools
-    issue 2793)."""
-    solver = cp_model.CpSolver()
-    solver.parameters.random_seed = settings.seed
-    solver.parameters.num_workers = settings.selection_num_workers
-    solver.parameters.max_deterministic_time = max(limit, 1e-3)
-    if settings.selection_num_workers > 1:
-        solver.parameters.interleave_search = True
-    return solver
+def solver_settings(settings: SolverSection, limit: float) -> SolverSettings:
+    """Selection solves: the configured seed and selection workers, and only a
+    deterministic time limit (see :mod:`matching.solver`)."""
+    return SolverSettings(
+        seed=settings.seed,
+        num_workers=settings.selection_num_workers,
+        max_deterministic_time=limit,
+    )
 
 
 @dataclass
@@ -604,21 +592,19 @@ def solve_stage(built: BuiltModel, limit: float, hint: Iterable[int] | None) -> 
         chosen = set(hint)
         for c in sm.problem.candidates:
             sm.model.add_hint(sm.x[c.index], 1 if c.index in chosen else 0)
-    solver = solver_parameters(sm.problem.settings, limit)
-    started = time.perf_counter()
-    code = solver.solve(sm.model)
-    wall = time.perf_counter() - started
-    status = _STATUS.get(code, SolveStatus.UNKNOWN)
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return StageOutcome(status, None, None, None, wall, solver.deterministic_time)
-    values = [int(solver.value(v)) for v in sm.x]
+    result = solve(sm.model, solver_settings(sm.problem.settings, limit))
+    if not result.has_solution:
+        return StageOutcome(
+            result.status, None, None, None, result.wall_time, result.deterministic_time
+        )
+    values = [result.value(v) for v in sm.x]
     return StageOutcome(
-        status,
+        result.status,
         values,
-        solver.objective_value,
-        solver.best_objective_bound,
-        wall,
-        solver.deterministic_time,
+        result.objective,
+        result.bound,
+        result.wall_time,
+        result.deterministic_time,
     )
 
 

@@ -26,6 +26,7 @@ from leernetwerk.config import CycleConfig
 from leernetwerk.domain import Registration
 from matching.conflicts import NamedRules, conflicting_rules
 from matching.criteria import candidate_themes, recommend_format, session_score
+from matching.solver import SolverSettings, SolveStatus, solve
 
 SCALE = 100
 """Objective coefficients are weights × 100, rounded: two decimals of precision."""
@@ -321,7 +322,7 @@ class PlannedSession:
 
 @dataclass(frozen=True)
 class SessionResult:
-    status: str
+    status: SolveStatus
     sessions: tuple[PlannedSession, ...]
     objective: float | None
     bound: float | None
@@ -337,22 +338,16 @@ def solve_sessions(
     """Solve one club's sessions; objective and bound are in score units."""
     sm = SessionModel(problem)
     sm.set_objective()
-    solver = cp_model.CpSolver()
-    solver.parameters.random_seed = seed
-    solver.parameters.num_workers = num_workers
-    # Several workers are only reproducible when interleaved (OR-Tools issue 2793).
-    solver.parameters.interleave_search = num_workers > 1
-    solver.parameters.max_deterministic_time = max_deterministic_time
-    code = solver.solve(sm.model)
-    status = {
-        cp_model.OPTIMAL: "optimal",
-        cp_model.FEASIBLE: "feasible",
-        cp_model.INFEASIBLE: "infeasible",
-    }.get(code, "unknown")
-    if status not in ("optimal", "feasible"):
-        return SessionResult(status, (), None, None, solver.wall_time, solver.deterministic_time)
+    settings = SolverSettings(
+        seed=seed, num_workers=num_workers, max_deterministic_time=max_deterministic_time
+    )
+    result = solve(sm.model, settings)
+    if not result.has_solution:
+        return SessionResult(
+            result.status, (), None, None, result.wall_time, result.deterministic_time
+        )
     chosen = [
-        (r, sm.candidates[c]) for (r, c), take in sm.take.items() if solver.boolean_value(take)
+        (r, sm.candidates[c]) for (r, c), take in sm.take.items() if result.boolean_value(take)
     ]
     hosts, double_hosts = assign_hosts(problem, chosen)
     planned = []
@@ -371,16 +366,17 @@ def solve_sessions(
             )
         )
     planned.sort(key=lambda s: (s.round, s.members))
-    penalty = sum(round(solver.value(v)) for vs in sm.penalties.values() for v in vs)
+    penalty = sum(result.value(v) for vs in sm.penalties.values() for v in vs)
     penalty *= SOFT_HARD_PENALTY
-    met = sum(round(solver.value(v)) for v in sm.penalties.get("met_before", []))
+    met = sum(result.value(v) for v in sm.penalties.get("met_before", []))
+    assert result.objective is not None and result.bound is not None
     return SessionResult(
-        status=status,
+        status=result.status,
         sessions=tuple(planned),
-        objective=(solver.objective_value + penalty) / SCALE,
-        bound=(solver.best_objective_bound + penalty) / SCALE,
-        wall_time=solver.wall_time,
-        deterministic_time=solver.deterministic_time,
+        objective=(result.objective + penalty) / SCALE,
+        bound=(result.bound + penalty) / SCALE,
+        wall_time=result.wall_time,
+        deterministic_time=result.deterministic_time,
         met_before_violations=met,
         double_hosts=double_hosts,
     )
@@ -427,16 +423,13 @@ def assign_hosts(
             extra.append(e)
     tie_break = sum(i * v for (s, i), v in var.items())
     model.minimize(1000 * sum(extra) + tie_break)
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_deterministic_time = 10.0
-    code = solver.solve(model)
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # pragma: no cover - model is feasible
+    result = solve(model, SolverSettings(num_workers=1, max_deterministic_time=10.0))
+    if not result.has_solution:  # pragma: no cover - the model is always feasible
         raise RuntimeError("host assignment failed although every session has a possible host")
     hosts = []
     for s, (_r, cand) in enumerate(sessions):
         hosts.append(
-            next(i for i in cand.members if (s, i) in var and solver.boolean_value(var[s, i]))
+            next(i for i in cand.members if (s, i) in var and result.boolean_value(var[s, i]))
         )
-    twice = sum(1 for e in extra if solver.value(e) > 0)
+    twice = sum(1 for e in extra if result.value(e) > 0)
     return hosts, twice

@@ -17,6 +17,7 @@ from matching.grouping import (
     max_pairs_together,
 )
 from matching.local_search import local_search
+from matching.solver import SolveStatus
 
 MDGPLIB = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "mdgplib"
 SHORT = 2.0
@@ -98,7 +99,7 @@ def test_canonical_layout_orders_interchangeable_groups_by_smallest_member():
 def test_solver_reaches_brute_force_optimum(seed):
     problem = random_problem(seed, 7, [(2, 4), (2, 4), (1, 3)], negative=False)
     result = GroupingModel(problem).solve(max_deterministic_time=SHORT)
-    assert result.status == "optimal"
+    assert result.status is SolveStatus.OPTIMAL
     assert result.objective == pytest.approx(brute_force_optimum(problem))
     assert result.bound == pytest.approx(result.objective)
 
@@ -109,7 +110,7 @@ def test_negative_weights_keep_enemies_apart():
     pairs = {(0, 1): 2.0, (2, 3): 2.0, (0, 2): -100.0, (1, 3): 3.0}
     problem = problem_from_pairs(4, pairs, [(2, 2), (2, 2)])
     result = GroupingModel(problem).solve(max_deterministic_time=SHORT)
-    assert result.status == "optimal"
+    assert result.status is SolveStatus.OPTIMAL
     assert result.objective == pytest.approx(4.0)
     assert result.groups[0] == result.groups[1] != result.groups[2] == result.groups[3]
 
@@ -118,7 +119,7 @@ def test_negative_weights_keep_enemies_apart():
 def test_negative_weights_reach_brute_force_optimum(seed):
     problem = random_problem(seed, 8, [(2, 5), (2, 5), (2, 5)], negative=True)
     result = GroupingModel(problem).solve(max_deterministic_time=SHORT)
-    assert result.status == "optimal"
+    assert result.status is SolveStatus.OPTIMAL
     assert result.objective == pytest.approx(brute_force_optimum(problem))
 
 
@@ -141,7 +142,7 @@ def test_same_group_is_exact_in_both_directions():
     grouping.model.add(grouping.same_group(0, 1) == 0)
     grouping.model.add(grouping.same_group(2, 3) == 1)
     result = grouping.solve(max_deterministic_time=SHORT)
-    assert result.status == "optimal"
+    assert result.status is SolveStatus.OPTIMAL
     assert result.groups[0] != result.groups[1]
     assert result.groups[2] == result.groups[3] == result.groups[0]
     assert result.objective == pytest.approx(2.0)
@@ -166,7 +167,7 @@ def test_extra_objective_term_can_outweigh_pair_weights():
     grouping.add_objective_term(grouping.assign(0, 1), 15.5)
     grouping.model.add(grouping.assign(2, 1) == 1)
     result = grouping.solve(max_deterministic_time=SHORT)
-    assert result.status == "optimal"
+    assert result.status is SolveStatus.OPTIMAL
     assert result.groups[0] == 1 == result.groups[2]
     assert result.objective == pytest.approx(15.5)
     assert result.bound == pytest.approx(15.5)
@@ -175,7 +176,7 @@ def test_extra_objective_term_can_outweigh_pair_weights():
 def test_infeasible_bounds_give_status_infeasible_without_exception():
     problem = random_problem(7, 7, [(8, 12)], negative=False)
     result = GroupingModel(problem).solve(max_deterministic_time=SHORT)
-    assert result.status == "infeasible"
+    assert result.status is SolveStatus.INFEASIBLE
     assert result.groups is None and result.objective is None and result.bound is None
 
 
@@ -269,11 +270,11 @@ def test_any_result_is_feasible_and_scored_honestly(problem, symmetry_breaking):
     )
     admits = sum(lo for lo, _ in problem.bounds) <= problem.n <= sum(hi for _, hi in problem.bounds)
     if not admits:
-        assert result.status == "infeasible"
+        assert result.status is SolveStatus.INFEASIBLE
         return
-    assert result.status in ("optimal", "feasible")
+    assert result.status in (SolveStatus.OPTIMAL, SolveStatus.TIME_LIMIT)
     assert problem.is_feasible(result.groups)
     assert result.objective == pytest.approx(problem.objective(result.groups))
     assert result.bound >= result.objective - 1e-6
-    if result.status == "optimal":
+    if result.status is SolveStatus.OPTIMAL:
         assert result.objective == pytest.approx(brute_force_optimum(problem), abs=1e-6)

@@ -21,6 +21,7 @@ from matching.sessions import (
     explain_infeasible_sessions,
     solve_sessions,
 )
+from matching.solver import SolveStatus
 from tests.factories import THEMES, random_participants, registration
 
 CONFIG: CycleConfig = config_from_dict(
@@ -98,7 +99,7 @@ def solved() -> list[SessionResult]:
 def test_every_member_in_exactly_one_session_of_two_or_three_per_round(solved, k):
     names = {m.name for m in CLUBS[k]}
     result = solved[k]
-    assert result.status == "optimal"
+    assert result.status is SolveStatus.OPTIMAL
     for r in (1, 2):
         sessions = by_round(result)[r]
         assert all(2 <= len(s) <= 3 for s in sessions), sessions
@@ -154,7 +155,7 @@ def test_two_hosts_among_four_host_twice_and_that_is_reported():
     result = solve(problem(members))
     # Four members make two pairs per round, each pair needs one of the two hosts:
     # both hosts host in both rounds, which is unavoidable and counted.
-    assert result.status == "optimal"
+    assert result.status is SolveStatus.OPTIMAL
     assert sorted(s.host for s in result.sessions) == ["M0", "M0", "M1", "M1"]
     assert result.double_hosts == 2
 
@@ -219,7 +220,7 @@ def test_pairs_that_met_before_are_counted_when_unavoidable():
     # only {03,12} is clean, so one round repeats two earlier meetings.
     met = [("M0", "M1"), ("M2", "M3"), ("M0", "M2"), ("M1", "M3")]
     result = solve(problem(members, met_before=met))
-    assert result.status == "optimal"
+    assert result.status is SolveStatus.OPTIMAL
     assert result.met_before_violations == 2
     people = {m.name: m for m in members}
     soft = [
@@ -238,7 +239,7 @@ def test_club_of_five_has_no_two_rounds_without_a_repeated_pair():
     p = problem(members)
     # Each round is a pair plus a trio; round 2's trio can hold at most one of the
     # round-1 pair and one of the round-1 trio, so it cannot exist.
-    assert solve(p).status == "infeasible"
+    assert solve(p).status is SolveStatus.INFEASIBLE
     reasons = explain_infeasible_sessions(p)
     assert any("beide rondes" in r for r in reasons), reasons
 
@@ -247,7 +248,7 @@ def test_club_without_enough_hosts_is_infeasible_and_explained():
     members = [registration(f"M{i}", can_host=i == 0) for i in range(4)]
     p = problem(members)
     # Two sessions per round, but only M0 may host: impossible.
-    assert solve(p).status == "infeasible"
+    assert solve(p).status is SolveStatus.INFEASIBLE
     reasons = explain_infeasible_sessions(p)
     assert any("hosten" in r for r in reasons), reasons
 

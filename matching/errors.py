@@ -1,0 +1,63 @@
+"""Typed exceptions of the solver layer.
+
+:mod:`matching` never decides how a problem is shown or what exit code it
+gets: it raises these, with the facts (rule keys, located problems), and the
+pipeline and commands in :mod:`leernetwerk` turn them into Dutch advice and
+exit codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from leernetwerk.errors import Problem
+
+
+class MatchingError(Exception):
+    """Base class of every error the solver layer raises on purpose."""
+
+
+@dataclass(frozen=True)
+class ConflictingRule:
+    """One named rule in a conflict: its key in the rule table and a Dutch description."""
+
+    key: str
+    description: str
+
+
+class RuleConflict(MatchingError):
+    """The hard rules and pins cannot all hold.
+
+    ``rules`` are the rules that together make it impossible (a conflict core);
+    ``context`` are Dutch facts that frame them (e.g. "3 clubs van 10–11
+    deelnemers"). Advice is looked up by rule key (:mod:`matching.rules`).
+    """
+
+    def __init__(self, rules: Sequence[ConflictingRule], context: Sequence[str] = ()) -> None:
+        self.rules = tuple(rules)
+        self.context = tuple(context)
+        super().__init__("; ".join([*self.context, *(r.description for r in self.rules)]))
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(r.key for r in self.rules))
+
+
+class NoSolutionInTime(MatchingError):
+    """A stage found no solution within its deterministic time limit."""
+
+    def __init__(self, stage: str, setting: str) -> None:
+        self.stage = stage
+        """Dutch name of the stage, e.g. 'de clubindeling'."""
+        self.setting = setting
+        """The ``[solver]`` key in cycle.toml that gives this stage more time."""
+        super().__init__(f"{stage} vond binnen de rekentijd geen oplossing")
+
+
+class InvalidInput(MatchingError):
+    """Input the solver layer cannot work with (e.g. a pin naming nobody), located."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(p.message for p in self.problems))

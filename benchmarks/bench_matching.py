@@ -12,7 +12,7 @@ Cases (GitHub issue 4, item 6):
 For each: wall time (club stage / session stage), deterministic time,
 status, objective, bound, gap, the random baseline and objective/baseline,
 number of clubs and sessions, and the hard-rule check
-(``matching.scoring.check_layout`` must report no hard violation).
+(``matching.rules.check_layout`` must report no hard violation).
 
 Two studies on the club stage alone (``matching.clubs.solve_clubs``):
 
@@ -58,7 +58,7 @@ from leernetwerk.proposal import relative_gap  # noqa: E402
 from matching.clubs import ClubModel, ClubProblem, choose_tolerance, solve_clubs  # noqa: E402
 from matching.engine import MatchResult, match  # noqa: E402
 from matching.local_search import local_search  # noqa: E402
-from matching.scoring import check_layout  # noqa: E402
+from matching.rules import check_layout  # noqa: E402
 from matching.selection import select  # noqa: E402
 from tests.factories import random_participants  # noqa: E402
 

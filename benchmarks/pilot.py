@@ -1,7 +1,7 @@
 """Compare the engine's layout for the pilot with the pilot's manual layout.
 
 Both are scored with the same function (:func:`matching.scoring.score_layout`)
-and checked with :func:`matching.scoring.check_layout`. Prints a markdown
+and checked with :func:`matching.rules.check_layout`. Prints a markdown
 table (used in docs/pilot.md).
 
     .venv/bin/python benchmarks/pilot.py
@@ -15,7 +15,8 @@ from leernetwerk.config import load_cycle_config
 from leernetwerk.intake import load_registrations
 from leernetwerk.proposal import Layout
 from matching.engine import match
-from matching.scoring import check_layout, score_layout
+from matching.rules import check_layout
+from matching.scoring import score_layout
 
 PILOT = Path(__file__).resolve().parents[1] / "examples" / "pilot-2025"
 

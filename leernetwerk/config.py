@@ -109,6 +109,9 @@ class ClubWeights(Section):
     """Signed, per pair in a club in the same province: > 0 clusters, < 0 spreads."""
     stability: float = Field(50.0, ge=0)
     """With ``--keep``: per participant that stays in its earlier club."""
+    host_shortfall: float = Field(100.0, ge=0)
+    """Penalty per host a club lacks to give every session over the cycle its own
+    host (so nobody needs to host twice)."""
 
 
 class SessionWeights(Section):
@@ -126,6 +129,12 @@ class SessionWeights(Section):
     """Per member whose first-choice theme is a theme of one of its sessions."""
     stability: float = Field(20.0, ge=0)
     """With ``--keep``: per member that keeps its earlier session."""
+    met_before: float = Field(1000.0, ge=0)
+    """Penalty per session in which a pair meets that already met in an earlier
+    cycle (hard unless impossible)."""
+    host_twice: float = Field(1000.0, ge=0)
+    """Penalty per extra session in which a member is the only one who may host
+    (hosting must rotate)."""
 
 
 class Weights(Section):

@@ -7,7 +7,7 @@ and changes themes or format. :func:`read_layout` turns those sheets back
 into a :class:`~leernetwerk.proposal.Layout` plus every located Dutch problem
 in one pass; it never raises on a bad file, so ``leernetwerk check`` can say
 exactly which cell to fix. Whether the layout keeps the rules is not decided
-here but by :func:`matching.scoring.check_layout`.
+here but by :func:`matching.rules.check_layout`.
 """
 
 from __future__ import annotations

@@ -21,6 +21,8 @@ from leernetwerk.domain import Registrations
 from leernetwerk.errors import Problem, UserError, did_you_mean
 from leernetwerk.fsutil import sha256_file, write_outputs
 from leernetwerk.proposal import Layout, Proposal, load_proposal
+from matching.errors import NoSolutionInTime, RuleConflict
+from matching.rules import advice_for
 
 Progress = Callable[[str, float, float | None], None]
 
@@ -124,7 +126,6 @@ def kept_layout(inputs: RunInputs) -> Layout | None:
 def run_pipeline(inputs: RunInputs, progress: Progress | None = None) -> RunOutput:
     """Run the whole job in memory; raises UserError (Dutch) on any input problem."""
     from leernetwerk.intake import load_registrations
-    from matching.clubs import MatchingConflict
     from matching.engine import match
     from matching.selection import select
 
@@ -164,8 +165,13 @@ def run_pipeline(inputs: RunInputs, progress: Progress | None = None) -> RunOutp
                 else None
             ),
         )
-    except MatchingConflict as conflict:
+    except RuleConflict as conflict:
         raise UserError(conflict_problems(conflict)) from None
+    except NoSolutionInTime as exc:
+        raise UserError(
+            f"{exc.stage[:1].upper()}{exc.stage[1:]} vond binnen de rekentijd geen oplossing. "
+            f"Verhoog [solver] {exc.setting.split('.')[-1]} in cycle.toml."
+        ) from None
 
     selection_entries = selection.entries
     if inputs.selection is not None:
@@ -224,12 +230,14 @@ def _ortools_version() -> str:
     return ortools.__version__
 
 
-def conflict_problems(conflict) -> list[Problem]:  # type: ignore[no-untyped-def]
+def conflict_problems(conflict: RuleConflict) -> list[Problem]:
+    """A conflict as Dutch lines: the rules that clash, then advice looked up by rule key."""
     lines = [Problem(message="De harde regels zijn samen niet te halen. Samen botsen:")]
     lines += [Problem(message=f"  - {reason}") for reason in conflict.reasons]
-    if conflict.advice:
+    advice = advice_for(conflict)
+    if advice:
         lines.append(Problem(message="Wat u kunt doen:"))
-        lines += [Problem(message=f"  - {advice}") for advice in conflict.advice]
+        lines += [Problem(message=f"  - {line}") for line in advice]
     lines.append(Problem(message="Er is niets weggeschreven."))
     return lines
 

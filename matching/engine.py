@@ -33,15 +33,12 @@ from leernetwerk.proposal import (
     SolveStatus,
     relative_gap,
 )
-from matching.clubs import (
-    ClubProblem,
-    MatchingConflict,
-    club_bounds,
-    club_count,
-    solve_clubs,
-)
+from matching.club_sizes import club_bounds, club_count
+from matching.clubs import ClubProblem, solve_clubs
 from matching.criteria import candidate_themes, recommend_format, session_score
-from matching.scoring import Violation, check_layout, score_layout
+from matching.errors import NoSolutionInTime
+from matching.rules import Violation, check_layout
+from matching.scoring import score_layout
 from matching.sessions import (
     SessionPins,
     SessionProblem,
@@ -51,11 +48,6 @@ from matching.sessions import (
 
 Progress = Callable[[str, float, float | None], None]
 """progress(phase, elapsed seconds, best objective so far or None)."""
-
-SESSION_ADVICE = [
-    "laat één van de genoemde pins vallen of pas hem aan in cycle.toml ([pins])",
-    "of verander [sessions] min_size/max_size, of de clubindeling (pins op clubs)",
-]
 
 
 @dataclass(frozen=True)
@@ -81,8 +73,9 @@ def match(
 ) -> MatchResult:
     """Propose clubs and sessions for the selected participants.
 
-    Raises :class:`MatchingConflict` (Dutch reasons and advice) when the
-    hard rules and pins cannot all hold.
+    Raises :class:`matching.errors.RuleConflict` (the rules that clash, by key,
+    with Dutch descriptions) when the hard rules and pins cannot all hold, and
+    :class:`matching.errors.NoSolutionInTime` when a stage finds nothing in time.
     """
     start = time.perf_counter()
     met = frozenset(met_before)
@@ -120,15 +113,11 @@ def match(
             num_workers=solver.num_workers,
         )
         det_time += result.deterministic_time
-        if result.sessions == ():
+        if not result.sessions:
             if result.status is SolveStatus.INFEASIBLE:
-                reasons = explain_infeasible_sessions(problem)
-                raise MatchingConflict(
-                    [f"club {club_id} ({', '.join(members)})"] + reasons, SESSION_ADVICE
-                )
-            raise MatchingConflict(
-                [f"de bijeenkomsten van club {club_id} vonden binnen de rekentijd geen oplossing"],
-                ["verhoog [solver] max_deterministic_time in cycle.toml"],
+                raise explain_infeasible_sessions(problem, f"club {club_id} ({', '.join(members)})")
+            raise NoSolutionInTime(
+                f"de bijeenkomsten van club {club_id}", "solver.session_deterministic_time"
             )
         statuses.append(result.status)
         objective_bound += result.bound or 0.0
@@ -158,9 +147,9 @@ def match(
         v.message + " (niet te vermijden in deze clubindeling)" for v in violations if not v.hard
     )
 
-    breakdown = score_layout(layout, people, config)
+    breakdown = score_layout(layout, people, config, met)
     baseline_layout = baseline(participants, config, seed=solver.seed)
-    baseline_breakdown = score_layout(baseline_layout, people, config)
+    baseline_breakdown = score_layout(baseline_layout, people, config, met)
     optimal = all(s is SolveStatus.OPTIMAL for s in statuses)
     status = SolveStatus.OPTIMAL if optimal else SolveStatus.TIME_LIMIT
     bound = max(objective_bound, breakdown.total) if not keep else None
@@ -363,4 +352,4 @@ def _split(n: int, lo: int, hi: int) -> list[int]:
     return [n]
 
 
-__all__ = ["MatchResult", "MatchingConflict", "baseline", "match", "session_score"]
+__all__ = ["MatchResult", "baseline", "match", "session_score"]

@@ -34,14 +34,23 @@ class RuleConflict(MatchingError):
     deelnemers"). Advice is looked up by rule key (:mod:`matching.rules`).
     """
 
-    def __init__(self, rules: Sequence[ConflictingRule], context: Sequence[str] = ()) -> None:
+    def __init__(
+        self, rules: Sequence[ConflictingRule], context: Sequence[str] = (), stage: str = ""
+    ) -> None:
         self.rules = tuple(rules)
         self.context = tuple(context)
+        self.stage = stage
+        """The stage whose model conflicts (a :class:`matching.rules.Stage` value)."""
         super().__init__("; ".join([*self.context, *(r.description for r in self.rules)]))
 
     @property
     def keys(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(r.key for r in self.rules))
+
+    @property
+    def reasons(self) -> list[str]:
+        """The context, then every named rule: Dutch lines for the user."""
+        return [*self.context, *(r.description for r in self.rules)]
 
 
 class NoSolutionInTime(MatchingError):

@@ -10,8 +10,10 @@ A club of 12 has 286 candidates of size 2–3, so the model is small and
 CP-SAT usually proves optimality in about a second, where a compact
 member-to-slot model did not within 30 s (measured by the team).
 
-Every rule is one named function that adds its constraints (returning the
-enforcement literal used to explain conflicts) or its objective terms.
+The hard rules and penalties are added from the rule table
+(:data:`matching.rules.RULES`, functions in :mod:`matching.session_rules`);
+this module adds the soft criteria (session scores, first choices,
+stability) and the symmetry breaking between rounds.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -26,13 +29,12 @@ from leernetwerk.config import CycleConfig
 from leernetwerk.domain import Registration
 from matching.conflicts import NamedRules, conflicting_rules
 from matching.criteria import candidate_themes, recommend_format, session_score
+from matching.errors import RuleConflict
+from matching.rules import RULES, Stage
 from matching.solver import SolverSettings, SolveStatus, solve
 
 SCALE = 100
 """Objective coefficients are weights × 100, rounded: two decimals of precision."""
-SOFT_HARD_PENALTY = 100_000
-"""Per violation of a rule that is hard 'unless impossible' (pairs that met in an
-earlier cycle; hosting twice): larger than any achievable score gain."""
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,6 @@ class SessionModel:
     rule: NamedRules = field(init=False)
     """Enforcement literal per named hard rule (only when explaining conflicts)."""
     objective_terms: list[tuple[cp_model.LinearExprT, int]] = field(default_factory=list)
-    penalties: dict[str, list[cp_model.IntVar]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.rule = NamedRules(self.model, self.with_assumptions)
@@ -135,13 +136,11 @@ class SessionModel:
                 self.take[r, c] = self.model.new_bool_var(
                     f"club{self.problem.club}_r{r}_s{'-'.join(map(str, cand.members))}_{c}"
                 )
-        self.one_session_per_round()
-        self.no_repeated_pair()
-        self.session_has_possible_host()
-        self.sole_host_at_most_once()
-        self.not_met_before()
-        self.pinned_together()
-        self.pinned_host()
+        self.terms: dict[str, list[tuple[Any, int]]] = {}
+        for rule in RULES:
+            if rule.sessions is not None:
+                self.terms[rule.key] = rule.sessions(self)
+                self.objective_terms.extend(self.terms[rule.key])
         self.rounds_symmetry_breaking()
         self.first_choice_terms()
         self.stability_terms()
@@ -152,97 +151,17 @@ class SessionModel:
     def name(self, i: int) -> str:
         return self.problem.members[i].name
 
+    @staticmethod
+    def scaled(weight: float) -> int:
+        """A weight in model units (two decimals of precision)."""
+        return round(weight * SCALE)
+
     def containing(self, r: int, *members: int) -> list[cp_model.IntVar]:
         return [
             self.take[r, c]
             for c, cand in enumerate(self.candidates)
             if all(m in cand.members for m in members)
         ]
-
-    # -- hard rules --------------------------------------------------------
-
-    def one_session_per_round(self) -> None:
-        """Hard: every member attends exactly one session of the allowed size per round."""
-        lo, hi = self.problem.config.sessions.min_size, self.problem.config.sessions.max_size
-        description = (
-            f"iedere deelnemer precies één bijeenkomst per ronde, met {lo}–{hi} deelnemers"
-        )
-        for r in self.problem.rounds:
-            for i in range(len(self.problem.members)):
-                self.model.add_exactly_one(self.containing(r, i)).only_enforce_if(
-                    self.rule(description)
-                )
-
-    def no_repeated_pair(self) -> None:
-        """Hard: no pair meets in two rounds of the same cycle."""
-        description = "geen paar ontmoet elkaar in beide rondes"
-        for i, j in itertools.combinations(range(len(self.problem.members)), 2):
-            meets = [v for r in self.problem.rounds for v in self.containing(r, i, j)]
-            if len(meets) > 1:
-                self.model.add_at_most_one(meets).only_enforce_if(self.rule(description))
-
-    def session_has_possible_host(self) -> None:
-        """Hard: each session has a member with 'Host mogelijk = ja' (who hosts is
-        decided afterwards by :func:`assign_hosts`, which rotates hosting)."""
-        description = "iedere bijeenkomst heeft een deelnemer die mag hosten"
-        for (_r, c), take in self.take.items():
-            if not any(self.problem.members[i].can_host for i in self.candidates[c].members):
-                self.model.add(take == 0).only_enforce_if(self.rule(description))
-
-    def sole_host_at_most_once(self) -> None:
-        """Hard unless impossible: a member who is the only possible host of a
-        session is the only one for at most one session in the cycle, so that
-        hosting can rotate (:func:`assign_hosts` then finds a host per session
-        without anyone hosting twice in nearly every case). Penalised, reported."""
-        for i, member in enumerate(self.problem.members):
-            if not member.can_host:
-                continue
-            sole = [
-                self.take[r, c]
-                for r in self.problem.rounds
-                for c, cand in enumerate(self.candidates)
-                if i in cand.members
-                and not any(self.problem.members[j].can_host for j in cand.members if j != i)
-            ]
-            if len(sole) > 1:
-                extra = self.model.new_int_var(0, len(self.problem.rounds), f"sole_host_{i}")
-                self.model.add(sum(sole) <= 1 + extra)
-                self.penalties.setdefault("host_twice", []).append(extra)
-                self.objective_terms.append((extra, -SOFT_HARD_PENALTY))
-
-    def not_met_before(self) -> None:
-        """Hard unless impossible: pairs that met in an earlier cycle do not meet again."""
-        for i, j in itertools.combinations(range(len(self.problem.members)), 2):
-            if frozenset((self.name(i), self.name(j))) in self.problem.met_before:
-                for r in self.problem.rounds:
-                    for var in self.containing(r, i, j):
-                        self.penalties.setdefault("met_before", []).append(var)
-                        self.objective_terms.append((var, -SOFT_HARD_PENALTY))
-
-    def pinned_together(self) -> None:
-        """Pin: X and Y in the same session in round r."""
-        for a, b, r in self.problem.pins.together:
-            i, j = self.problem.index(a), self.problem.index(b)
-            self.model.add(sum(self.containing(r, i, j)) == 1).only_enforce_if(
-                self.rule(f"pin: {a} en {b} samen in ronde {r}")
-            )
-
-    def pinned_host(self) -> None:
-        """Pin: X hosts a session in round r (X may host; two pinned hosts of a
-        round are never in the same session)."""
-        by_round: dict[int, list[tuple[int, str]]] = {}
-        for name, r in self.problem.pins.host:
-            i = self.problem.index(name)
-            description = f"pin: {name} is host in ronde {r}"
-            if not self.problem.members[i].can_host:
-                description += f" (bij {name} staat 'Host mogelijk' op nee)"
-                self.model.add_bool_or([]).only_enforce_if(self.rule(description))
-            for j, other in by_round.get(r, []):
-                # Enforced by both pins, so a conflict core names both.
-                self.model.add(sum(self.containing(r, i, j)) == 0).only_enforce_if(
-                    self.rule(description) + self.rule(other)
-                )
-            by_round.setdefault(r, []).append((i, description))
 
     def rounds_symmetry_breaking(self) -> None:
         """Not a rule: swapping the two rounds gives an equally good layout, so
@@ -366,15 +285,13 @@ def solve_sessions(
             )
         )
     planned.sort(key=lambda s: (s.round, s.members))
-    penalty = sum(result.value(v) for vs in sm.penalties.values() for v in vs)
-    penalty *= SOFT_HARD_PENALTY
-    met = sum(result.value(v) for v in sm.penalties.get("met_before", []))
+    met = sum(result.value(v) for v, _ in sm.terms.get("met_before", []))
     assert result.objective is not None and result.bound is not None
     return SessionResult(
         status=result.status,
         sessions=tuple(planned),
-        objective=(result.objective + penalty) / SCALE,
-        bound=(result.bound + penalty) / SCALE,
+        objective=result.objective / SCALE,
+        bound=result.bound / SCALE,
         wall_time=result.wall_time,
         deterministic_time=result.deterministic_time,
         met_before_violations=met,
@@ -382,12 +299,15 @@ def solve_sessions(
     )
 
 
-def explain_infeasible_sessions(problem: SessionProblem) -> list[str]:
-    """The named rules that together make this club's sessions impossible."""
+def explain_infeasible_sessions(problem: SessionProblem, context: str = "") -> RuleConflict:
+    """The named rules that together make this club's sessions impossible;
+    ``context`` names the club (Dutch)."""
     sm = SessionModel(problem, with_assumptions=True)
-    return conflicting_rules(sm.rule) or [
-        "de bijeenkomsten zijn onmogelijk, maar de oorzaak kon niet worden bepaald"
-    ]
+    rules = conflicting_rules(sm.rule)
+    lines = [context] if context else []
+    if not rules:
+        lines.append("de bijeenkomsten zijn onmogelijk, maar de oorzaak kon niet worden bepaald")
+    return RuleConflict(rules or [], lines, stage=Stage.SESSIONS)
 
 
 def assign_hosts(

@@ -117,7 +117,7 @@ def test_session_of_four_is_broken_and_names_all_four(
     code, out, err = check(capsys, str(run / "proposal.xlsx"))
     assert code == 1
     assert "Traceback" not in out + err
-    line = next(x for x in out.splitlines() if "[sessiegrootte]" in x)
+    line = next(x for x in out.splitlines() if "[Grootte van een bijeenkomst]" in x)
     for name in ("Amstelveen", "Zwolle", "Leeuwarden", "Barendrecht"):
         assert name in line
     assert "4 deelnemers" in line
@@ -150,7 +150,7 @@ def test_host_that_may_not_host_is_named(run: Path, capsys: pytest.CaptureFixtur
     code, data = check_json(capsys, str(run / "proposal.xlsx"))
     assert code == 1
     (broken,) = data["hard"]
-    assert broken["rule"] == "host"
+    assert broken["rule"] == "session_host"
     assert broken["names"] == ["Barendrecht"]
     assert "mag niet hosten" in broken["message"]
 
@@ -175,7 +175,7 @@ def test_moving_a_member_to_another_club_breaks_its_sessions(
     edit(run / "proposal.xlsx", lambda wb: set_cell(wb, "Clubs", "Zwolle", "Club", 2))
     code, data = check_json(capsys, str(run / "proposal.xlsx"))
     assert code == 1
-    mixing = [b for b in data["hard"] if b["rule"] == "same_club"]
+    mixing = [b for b in data["hard"] if b["rule"] == "session_in_club"]
     assert len(mixing) == 2  # both rounds' sessions are club-1 sessions
     assert all(b["names"] == ["Zwolle"] for b in mixing)
     # The club criteria change with the membership.
@@ -194,7 +194,7 @@ def test_repeated_pair_is_named(run: Path, capsys: pytest.CaptureFixture[str]) -
     edit(run / "proposal.xlsx", move)
     code, data = check_json(capsys, str(run / "proposal.xlsx"))
     assert code == 1
-    (pair,) = [b for b in data["hard"] if b["rule"] == "repeated_pair"]
+    (pair,) = [b for b in data["hard"] if b["rule"] == "no_repeated_pair"]
     assert sorted(pair["names"]) == ["Leeuwarden", "Zwolle"]
 
 
@@ -216,7 +216,9 @@ def test_member_in_no_session_and_in_two_sessions(
     edit(run / "proposal.xlsx", damage)
     code, data = check_json(capsys, str(run / "proposal.xlsx"))
     assert code == 1
-    one_session = {b["message"]: b["names"] for b in data["hard"] if b["rule"] == "one_session"}
+    one_session = {
+        b["message"]: b["names"] for b in data["hard"] if b["rule"] == "one_session_per_round"
+    }
     assert ["Venlo"] in one_session.values()
     assert ["Delft"] in one_session.values()
     assert any("Ronde 1" in m and "Venlo" in m for m in one_session)
@@ -238,7 +240,7 @@ def test_pins_from_the_cycle_config_are_checked(
     edit(run / "proposal.xlsx", unhost)
     code, data = check_json(capsys, str(run / "proposal.xlsx"))
     assert code == 1
-    (pin_break,) = [b for b in data["hard"] if b["rule"] == "pin"]
+    (pin_break,) = [b for b in data["hard"] if b["rule"].startswith("pin")]
     assert pin_break["names"] == ["Wageningen"]
 
 

@@ -11,16 +11,11 @@ import pytest
 
 from leernetwerk.config import CycleConfig, config_from_dict
 from leernetwerk.domain import Balance, Registration
-from matching.clubs import (
-    ClubProblem,
-    ClubResult,
-    MatchingConflict,
-    balance_feasible,
-    club_bounds,
-    club_count,
-    solve_clubs,
-)
+from matching.club_sizes import balance_feasible, club_bounds, club_count, host_need
+from matching.clubs import ClubProblem, ClubResult, solve_clubs
 from matching.criteria import club_pair_weight
+from matching.errors import RuleConflict
+from matching.rules import advice_for
 from tests.factories import random_participants
 
 SOLVER = {"club_deterministic_time": 1.0, "session_deterministic_time": 1.0}
@@ -65,10 +60,10 @@ def with_deficits(people: list[Registration], count: int) -> list[Registration]:
 
 
 def test_seven_participants_do_not_fit_clubs_of_eight_to_twelve():
-    with pytest.raises(MatchingConflict) as info:
+    with pytest.raises(RuleConflict) as info:
         club_count(7, CycleConfig())
     assert "7 deelnemers passen niet in clubs van 8–12" in info.value.reasons[0]
-    assert info.value.advice  # says what to change
+    assert advice_for(info.value)  # says what to change
 
 
 @pytest.mark.parametrize(
@@ -83,7 +78,7 @@ def test_seven_participants_do_not_fit_clubs_of_eight_to_twelve():
 )
 def test_club_count_follows_the_target_size_within_bounds(n, expected, why):
     if expected is None:
-        with pytest.raises(MatchingConflict):
+        with pytest.raises(RuleConflict):
             club_count(n, CycleConfig())
     else:
         assert club_count(n, CycleConfig()) == expected, why
@@ -168,18 +163,18 @@ def test_conflicting_pins_raise_a_conflict_naming_both_pins():
     people = random_participants(20, seed=8)
     a, b = people[0].name, people[1].name
     cfg = config(pins={"club": [{"name": a, "club": 1}, {"name": b, "club": 1}], "apart": [[a, b]]})
-    with pytest.raises(MatchingConflict) as info:
+    with pytest.raises(RuleConflict) as info:
         solve(people, cfg)
     reasons = info.value.reasons
     assert f"pin: {a} in club 1" in reasons and f"pin: {b} in club 1" in reasons, reasons
     assert f"pin: {a} en {b} nooit samen" in reasons, reasons
-    assert info.value.advice
+    assert advice_for(info.value)
 
 
 def test_pin_to_a_club_that_does_not_exist_is_a_conflict():
     people = random_participants(20, seed=9)
     cfg = config(pins={"club": [{"name": people[0].name, "club": 3}]})
-    with pytest.raises(MatchingConflict) as info:
+    with pytest.raises(RuleConflict) as info:
         solve(people, cfg)
     assert any("er zijn maar 2 clubs" in r for r in info.value.reasons), info.value.reasons
 
@@ -205,15 +200,15 @@ def test_too_few_hosts_is_a_named_club_conflict_with_advice():
     at most 3, each with a host); with 6 hosts in all that cannot hold."""
     from leernetwerk.config import CycleConfig as _Config
     from matching.clubs import ClubProblem as _Problem
-    from matching.clubs import MatchingConflict as _Conflict
     from matching.clubs import solve_clubs as _solve
+    from matching.errors import RuleConflict as _Conflict
     from tests.factories import random_participants as _people
 
     people = [p.model_copy(update={"can_host": i < 6}) for i, p in enumerate(_people(30, 5))]
     with pytest.raises(_Conflict) as info:
         _solve(_Problem(tuple(people), _Config()), seed=0, max_deterministic_time=2.0)
     assert any("mogen hosten" in r for r in info.value.reasons)
-    assert any("Host mogelijk" in a for a in info.value.advice)
+    assert any("Host mogelijk" in a for a in advice_for(info.value))
 
 
 def test_hosts_are_spread_so_every_session_can_have_one():
@@ -234,7 +229,6 @@ def test_hosts_are_spread_so_that_nobody_needs_to_host_twice():
     over two rounds), which the 24 allow exactly; every club gets its 8."""
     from leernetwerk.config import CycleConfig as _Config
     from matching.clubs import ClubProblem as _Problem
-    from matching.clubs import host_need
     from matching.clubs import solve_clubs as _solve
     from tests.factories import random_participants as _people
 

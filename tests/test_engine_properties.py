@@ -7,7 +7,7 @@ has no two rounds of 2–3 without a repeated pair). Properties:
 * every returned layout keeps every hard rule (``check_layout``: no hard violation);
 * random *feasible* pins (taken from an unpinned layout, so a layout exists
   that keeps them) are honoured;
-* impossible configurations raise :class:`MatchingConflict` with Dutch
+* impossible configurations raise :class:`RuleConflict` with Dutch
   reasons, never another exception;
 * same input, same layout.
 """
@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 
 from leernetwerk.config import CycleConfig, config_from_dict
 from leernetwerk.domain import Balance, Registration
-from matching.clubs import MatchingConflict
 from matching.engine import MatchResult, match
-from matching.scoring import check_layout
+from matching.errors import RuleConflict
+from matching.rules import advice_for, check_layout
 from tests.factories import random_participants
 
 BASE: dict[str, Any] = {
@@ -102,7 +102,7 @@ def test_every_layout_keeps_the_hard_rules_and_feasible_pins(people, data):
     cfg = config()
     try:
         free = match(people, cfg)
-    except MatchingConflict as conflict:  # pragma: no cover - only with unlucky hosts
+    except RuleConflict as conflict:  # pragma: no cover - only with unlucky hosts
         assert conflict.reasons
         assume(False)
     assert hard_violations(free, people, cfg) == []
@@ -167,11 +167,11 @@ def test_impossible_pins_raise_a_matching_conflict_with_dutch_reasons(people, da
     pins, kind = conflicting_pins(data.draw, [p.name for p in people], k)
     try:
         match(people, config(pins))
-    except MatchingConflict as conflict:
+    except RuleConflict as conflict:
         assert conflict.reasons, kind
         text = " ".join(conflict.reasons).lower()
         assert any(word in text for word in DUTCH_WORDS), conflict.reasons
-        assert conflict.advice
+        assert advice_for(conflict)
     else:
         raise AssertionError(f"no conflict for {kind}: {pins}")
 
@@ -189,7 +189,7 @@ def test_impossible_hosting_raises_a_matching_conflict(people, data):
         cfg = config({"host": [{"name": people[i].name, "round": data.draw(st.integers(1, 2))}]})
     try:
         match(people, cfg)
-    except MatchingConflict as conflict:
+    except RuleConflict as conflict:
         text = " ".join(conflict.reasons)
         assert "host" in text, (
             conflict.reasons
@@ -204,7 +204,7 @@ def test_same_input_same_layout(people):
     cfg = config()
     try:
         first = match(people, cfg)
-    except MatchingConflict:  # pragma: no cover - only with unlucky hosts
+    except RuleConflict:  # pragma: no cover - only with unlucky hosts
         assume(False)
     second = match(people, cfg)
     assert first.layout.model_dump() == second.layout.model_dump()

@@ -10,7 +10,8 @@ from leernetwerk.config import load_cycle_config
 from leernetwerk.intake import load_registrations
 from leernetwerk.proposal import Layout
 from matching.engine import match
-from matching.scoring import check_layout, score_layout
+from matching.rules import check_layout
+from matching.scoring import score_layout
 
 PILOT = Path(__file__).resolve().parents[1] / "examples" / "pilot-2025"
 
@@ -26,7 +27,7 @@ def pilot():
 def test_manual_layout_breaks_the_two_rules_the_design_names(pilot):
     config, registrations, manual = pilot
     hard = [v for v in check_layout(manual, registrations.by_name(), config) if v.hard]
-    assert sorted(v.rule for v in hard) == ["repeated_pair", "session_size"]
+    assert sorted(v.rule for v in hard) == ["no_repeated_pair", "session_size"]
     assert any({"Barendrecht", "Schagen"} == set(v.names) for v in hard)
 
 

@@ -12,7 +12,8 @@ import pytest
 from leernetwerk.config import CycleConfig, config_from_dict
 from leernetwerk.domain import Registration
 from leernetwerk.proposal import Layout, Round, Session, SessionFormat
-from matching.scoring import check_layout, score_layout
+from matching.rules import check_layout
+from matching.scoring import score_layout
 from matching.sessions import (
     SessionPins,
     SessionProblem,
@@ -138,7 +139,7 @@ def test_solver_layout_passes_the_checker(solved, k):
     people = {m.name: m for m in CLUBS[k]}
     hard = [v for v in check_layout(as_layout(solved[k]), people, CONFIG) if v.hard]
     # check_layout also reports 'in geen enkele club' (there are no clubs here): skip those.
-    assert [v for v in hard if v.rule != "in_club"] == []
+    assert [v for v in hard if v.rule != "in_one_club"] == []
 
 
 def test_nobody_hosts_twice_when_the_club_has_enough_hosts():
@@ -229,9 +230,11 @@ def test_pairs_that_met_before_are_counted_when_unavoidable():
         if v.rule == "met_before"
     ]
     assert len(soft) == 2 and not any(v.hard for v in soft)
-    # The objective does not include the 'met before' penalty: it is the layout's score.
-    breakdown = score_layout(as_layout(result), people, CONFIG)
+    # The objective includes the 'met before' penalty, named in the breakdown.
+    breakdown = score_layout(as_layout(result), people, CONFIG, [frozenset(p) for p in met])
     assert result.objective == pytest.approx(breakdown.total, abs=0.04)
+    (penalty,) = [c for c in breakdown.criteria if c.key == "sessions.met_before"]
+    assert penalty.raw == -2 and penalty.contribution == -2 * CONFIG.weights.sessions.met_before
 
 
 def test_club_of_five_has_no_two_rounds_without_a_repeated_pair():
@@ -240,8 +243,9 @@ def test_club_of_five_has_no_two_rounds_without_a_repeated_pair():
     # Each round is a pair plus a trio; round 2's trio can hold at most one of the
     # round-1 pair and one of the round-1 trio, so it cannot exist.
     assert solve(p).status is SolveStatus.INFEASIBLE
-    reasons = explain_infeasible_sessions(p)
-    assert any("beide rondes" in r for r in reasons), reasons
+    conflict = explain_infeasible_sessions(p)
+    assert conflict.keys == ("no_repeated_pair",) or "no_repeated_pair" in conflict.keys
+    assert any("beide rondes" in r for r in conflict.reasons), conflict.reasons
 
 
 def test_club_without_enough_hosts_is_infeasible_and_explained():
@@ -249,15 +253,16 @@ def test_club_without_enough_hosts_is_infeasible_and_explained():
     p = problem(members)
     # Two sessions per round, but only M0 may host: impossible.
     assert solve(p).status is SolveStatus.INFEASIBLE
-    reasons = explain_infeasible_sessions(p)
-    assert any("hosten" in r for r in reasons), reasons
+    conflict = explain_infeasible_sessions(p)
+    assert "session_host" in conflict.keys
+    assert any("hosten" in r for r in conflict.reasons), conflict.reasons
 
 
 def test_explain_names_conflicting_pins():
     members = random_participants(6, seed=9, hosts=1.0)
     a, b = members[0].name, members[1].name
     pins = SessionPins(together=((a, b, 1),), apart=((a, b),))
-    reasons = explain_infeasible_sessions(problem(members, pins=pins))
+    reasons = explain_infeasible_sessions(problem(members, pins=pins)).reasons
     # The apart pin removes every candidate holding both, so 'together' cannot hold.
     assert any(f"pin: {a} en {b} samen in ronde 1" in r for r in reasons), reasons
 
@@ -273,7 +278,7 @@ def test_explain_names_every_pin_of_a_host_conflict():
     # a and b share a session in round 1, and both must host in round 1: a session
     # has one host, so these three pins together are impossible.
     pins = SessionPins(together=((a, b, 1),), host=((a, 1), (b, 1)))
-    reasons = explain_infeasible_sessions(problem(members, pins=pins))
+    reasons = explain_infeasible_sessions(problem(members, pins=pins)).reasons
     assert f"pin: {a} en {b} samen in ronde 1" in reasons, reasons
     assert f"pin: {b} is host in ronde 1" in reasons, reasons
     assert f"pin: {a} is host in ronde 1" in reasons, reasons

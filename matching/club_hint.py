@@ -143,20 +143,20 @@ def balanced_hint(cm: ClubModel, seed: int) -> list[int]:
         if not bad:
             break
         g = bad[0]
-        sign = 1 if excess(g) > 0 else -1
-        options = [
+        direction = 1 if excess(g) > 0 else -1
+        repairs = [
             (search.delta(i, j), -i, -j, i, j)
             for i in range(n)
-            if search.groups[i] == g and deficit[i] == (sign > 0) and search.movable(i)
+            if search.groups[i] == g and deficit[i] == (direction > 0) and search.movable(i)
             for j in range(n)
             if search.groups[j] != g
             and deficit[j] != deficit[i]
             and search.movable(j)
-            and sign * excess(search.groups[j]) < 0
+            and direction * excess(search.groups[j]) < 0
         ]
-        if not options:
+        if not repairs:
             break
-        *_, i, j = max(options)
+        *_, i, j = max(repairs)
         search.swap(i, j)
 
     sizes = [search.groups.count(g) for g in range(cm.k)]
@@ -184,7 +184,7 @@ def balanced_hint(cm: ClubModel, seed: int) -> list[int]:
         return abs(excess(gd) - 2) <= cm.tolerance and abs(excess(go) + 2) <= cm.tolerance
 
     for _ in range(n):  # spread hosts: nobody should need to host twice
-        options = [
+        spreads = [
             (host_change(i, j), -search.delta(i, j), i, j)
             for i in range(n)
             if search.movable(i)
@@ -196,10 +196,10 @@ def balanced_hint(cm: ClubModel, seed: int) -> list[int]:
             and search.groups[j] != search.groups[i]
             and balance_ok(i, j)
         ]
-        best = min(options, default=None)
-        if best is None or best[0] >= 0:
+        spread = min(spreads, default=None)
+        if spread is None or spread[0] >= 0:
             break
-        search.swap(best[2], best[3])
+        search.swap(spread[2], spread[3])
 
     def same_kind(i: int, j: int) -> bool:
         """Swaps that keep every club within the balance tolerance (same kind, or a

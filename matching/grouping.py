@@ -199,8 +199,8 @@ def max_pairs_together(problem: GroupingProblem) -> int:
 def _bound_classes(bounds: Sequence[tuple[int, int]]) -> list[list[int]]:
     """Groups with identical bounds, in index order: these are interchangeable."""
     classes: dict[tuple[int, int], list[int]] = {}
-    for g, bound in enumerate(bounds):
-        classes.setdefault(tuple(bound), []).append(g)
+    for g, (lo, hi) in enumerate(bounds):
+        classes.setdefault((lo, hi), []).append(g)
     return list(classes.values())
 
 

@@ -106,17 +106,17 @@ def score_layout(
 
     totals: dict[str, CriterionScore] = {}
     for group in [*club_scores, *session_scores]:
-        for c in group.criteria:
-            if c.key in totals:
-                t = totals[c.key]
-                totals[c.key] = t.model_copy(
+        for score in group.criteria:
+            if score.key in totals:
+                t = totals[score.key]
+                totals[score.key] = t.model_copy(
                     update={
-                        "raw": round(t.raw + c.raw, 4),
-                        "contribution": round(t.contribution + c.contribution, 4),
+                        "raw": round(t.raw + score.raw, 4),
+                        "contribution": round(t.contribution + score.contribution, 4),
                     }
                 )
             else:
-                totals[c.key] = c
+                totals[score.key] = score
     total = round(sum(c.contribution for c in totals.values()), 4)
     return Breakdown(
         total=total,

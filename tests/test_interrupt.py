@@ -1,0 +1,86 @@
+"""Ctrl-C stops a run promptly, writes nothing and exits 130.
+
+CP-SAT catches SIGINT itself unless told not to, and then returns its best
+solution as if the time limit had been reached: the run would go on and
+write a different proposal. ``matching.solver.solve`` switches that off and
+turns Ctrl-C into ``KeyboardInterrupt`` by stopping the search.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from ortools.sat.python import cp_model
+
+from matching.solver import SolverSettings, solve
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def hard_model() -> cp_model.CpModel:
+    """A model CP-SAT does not finish quickly (so a solve can be interrupted)."""
+    model = cp_model.CpModel()
+    n = 60
+    x = [model.new_int_var(0, n, f"x{i}") for i in range(n)]
+    model.add_all_different(x)
+    for i in range(n - 1):
+        model.add(x[i] + x[i + 1] != 17)
+    model.maximize(sum((i % 7 + 1) * x[i] for i in range(n)) - sum(x[i] for i in range(0, n, 3)))
+    return model
+
+
+def test_interrupting_a_solve_raises_keyboard_interrupt_promptly() -> None:
+    """SIGINT during a solve in the main thread: KeyboardInterrupt within a second,
+    not the solver's best solution after its full time limit."""
+    timer = threading.Timer(0.5, lambda: signal.raise_signal(signal.SIGINT))
+    started = time.perf_counter()
+    timer.start()
+    try:
+        solve(hard_model(), SolverSettings(num_workers=2, max_deterministic_time=60.0))
+    except KeyboardInterrupt:
+        elapsed = time.perf_counter() - started
+    else:  # pragma: no cover - the failure this test exists for
+        raise AssertionError("the solve ran to its limit instead of stopping")
+    finally:
+        timer.cancel()
+    assert elapsed < 5.0, elapsed
+
+
+def test_ctrl_c_during_run_exits_130_and_leaves_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "voorstel"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "leernetwerk.cli",
+            "run",
+            str(ROOT / "examples/national-2026/aanmeldingen.xlsx"),
+            "--cycle",
+            str(ROOT / "cycles/2026-2027/cycle.toml"),
+            "--out",
+            str(out),
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    # Wait until the run is solving (its progress line), then press Ctrl-C.
+    for line in process.stderr:
+        if "selectie" in line or "clubs" in line:
+            break
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    started = time.perf_counter()
+    stdout, stderr = process.communicate(timeout=30)
+    assert time.perf_counter() - started < 10
+    assert process.returncode == 130, (stdout, stderr)
+    assert "Traceback" not in stdout + stderr
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [], list(tmp_path.iterdir())

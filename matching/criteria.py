@@ -129,7 +129,8 @@ def is_bringer(member: Registration, theme: str) -> bool:
 
 
 def learner_bringer(members: Sequence[Registration], themes: Sequence[str]) -> float:
-    """Soft: per session theme, per (learner, bringer) pair: a chose it and scores 1–2, b scores 3–4."""
+    """Soft: per session theme, per (learner, bringer) pair: a chose it and scores 1–2,
+    b scores 3–4."""
     return float(
         sum(
             1

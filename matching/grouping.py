@@ -164,7 +164,8 @@ class GroupingResult:
 
 
 def canonical_layout(problem: GroupingProblem, groups: Sequence[int]) -> tuple[int, ...]:
-    """Relabel groups with identical bounds so that, per class, groups are ordered by smallest member.
+    """Relabel groups with identical bounds so that, per class, groups are ordered by
+    smallest member.
 
     This is the representative that survives symmetry breaking; empty groups
     go last in their class. The objective is unchanged.
@@ -267,7 +268,8 @@ class GroupingModel:
         return self._x[i][g]
 
     def same_group(self, i: int, j: int) -> cp_model.IntVar:
-        """Boolean that is true exactly when ``i`` and ``j`` share a group (both directions enforced)."""
+        """Boolean that is true exactly when ``i`` and ``j`` share a group (both directions
+        enforced)."""
         if i == j:
             raise ValueError("same_group needs two different elements")
         key = (min(i, j), max(i, j))

@@ -92,10 +92,7 @@ def _greedy_construction(
     for placed, i in enumerate(order):
         remaining = n - placed
         shortfall = np.maximum(lower - sizes, 0)
-        if shortfall.sum() >= remaining:
-            allowed = shortfall > 0
-        else:
-            allowed = sizes < upper
+        allowed = shortfall > 0 if shortfall.sum() >= remaining else sizes < upper
         # Seed empty groups first: a new group costs nothing and gains nothing.
         score = np.where(allowed, contrib[i] + tiebreak, -np.inf)
         target = int(np.argmax(score))
@@ -106,7 +103,8 @@ def _greedy_construction(
 
 
 def _best_step(state: _State, lower: np.ndarray, upper: np.ndarray) -> tuple[float, int, int, int]:
-    """The best improving move or swap: ``(gain, kind, a, b)``; kind 0 = none, 1 = move, 2 = swap."""
+    """The best improving move or swap: ``(gain, kind, a, b)``;
+    kind 0 = none, 1 = move, 2 = swap."""
     groups, contrib = state.groups, state.contrib
     n = len(groups)
     own = contrib[np.arange(n), groups]

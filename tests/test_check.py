@@ -21,7 +21,7 @@ CYCLE_TOML = "[cycle]\nplaces = 20\n"
 
 
 def storable(registrations: Registrations) -> Registrations:
-    """The fixture registrations with whole self-evaluation scores, so the workbook can hold them."""
+    """The fixture registrations with whole self-evaluation scores (the workbook holds those)."""
     return registrations.model_copy(
         update={
             "registrations": tuple(

@@ -60,7 +60,7 @@ def check_command(
     cycle_path: Path | None,
     as_json: bool,
 ) -> int:
-    """Controleer een bewerkt voorstel (proposal.xlsx) op alle harde regels en toon de scorewijziging."""
+    """Controleer een bewerkt voorstel (proposal.xlsx) op alle regels; toon de scorewijziging."""
     if not workbook.exists():
         raise UserError(f"Werkboek '{workbook}' bestaat niet.")
     inputs = load_check_inputs(workbook, proposal_path, registrations_path, cycle_path)
@@ -77,7 +77,7 @@ def check_command(
 @click.argument("b", type=PATH)
 @click.option("--json", "as_json", is_flag=True, help="Uitvoer als JSON.")
 def compare_command(a: Path, b: Path, as_json: bool) -> int:
-    """Vergelijk twee voorstellen (uitvoermappen of proposal.json): wie verschoof, wat veranderde."""
+    """Vergelijk twee voorstellen (mappen of proposal.json): wie verschoof, wat veranderde."""
     comparison = compare_paths(a, b)
     if as_json:
         echo_json(comparison_json(comparison))

@@ -124,8 +124,10 @@ def kept_layout(inputs: RunInputs) -> Layout | None:
 def run_pipeline(inputs: RunInputs, progress: Progress | None = None) -> RunOutput:
     """Run the whole job in memory; raises UserError (Dutch) on any input problem."""
     from leernetwerk.intake import load_registrations
+    from leernetwerk.solver_errors import user_error
     from matching.clubs import MatchingConflict
     from matching.engine import match
+    from matching.errors import MatchingError
     from matching.selection import select
 
     started = time.perf_counter()
@@ -139,9 +141,12 @@ def run_pipeline(inputs: RunInputs, progress: Progress | None = None) -> RunOutp
 
     if progress:
         progress("selectie", time.perf_counter() - started, None)
-    selection = select(
-        registrations, config, places=inputs.places, participation=history.participation
-    )
+    try:
+        selection = select(
+            registrations, config, places=inputs.places, participation=history.participation
+        )
+    except MatchingError as exc:
+        raise user_error(exc) from None
     selected = selection.selected
     if inputs.selection is not None:
         selected = selected_names_from(inputs.selection)

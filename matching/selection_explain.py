@@ -24,22 +24,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from leernetwerk.domain import Registrations, SafetyNet
-from leernetwerk.errors import UserError
 from leernetwerk.proposal import ForcingCost, SelectionEntry, SolveStatus
-from matching.selection import (
+from matching.errors import SelectionInfeasible, SelectionOutOfTime
+from matching.selection_criteria import SOFT_CRITERIA, criterion_raws
+from matching.selection_model import Solution, run_stages
+from matching.selection_problem import (
     DEFICIT_LABEL,
     OTHER_LABEL,
     SCALE,
-    SOFT_CRITERIA,
     Candidate,
-    OutOfTime,
     Progress,
     SelectionProblem,
-    Solution,
-    criterion_raws,
     deficit_places,
     other_places,
-    run_stages,
 )
 
 SAFETY_NET_TEXT = {
@@ -64,7 +61,7 @@ def points(value: float) -> str:
     return text.replace("-", "−")
 
 
-# --------------------------------------------------------------------------- hard rules, in plain Python
+# ------------------------------------------------------------- hard rules, in plain Python
 
 
 def hard_violations(
@@ -331,14 +328,14 @@ def forcing_costs(
                 tie_break=False,
                 stay_close_to=frozenset(solution.chosen),
             )
-        except OutOfTime as exc:
+        except SelectionOutOfTime as exc:
             used += exc.deterministic_time
             costs[r.index] = ForcingCost(
                 note="niet berekend: het tijdsbudget voor de kosten van inpassen "
                 "(solver.forcing_cost_budget) raakte op tijdens deze berekening"
             )
             continue
-        except UserError:
+        except SelectionInfeasible:
             costs[r.index] = ForcingCost(
                 note="kan niet worden ingepast: dat botst met de vastgepinde aanmeldingen"
             )

@@ -85,6 +85,15 @@ class SelectionProblem:
         return [self.candidates[i] for i in sorted(indices)]
 
 
+@dataclass(frozen=True)
+class NotCandidate:
+    """A registrant the model never sees, and why (Dutch)."""
+
+    reason: str
+    incomplete: bool
+    """Not selectable because the registration is incomplete (else: excluded by a pin)."""
+
+
 def tie_break_order(registrations: Iterable[Registration]) -> list[str]:
     """Names in tie-break order: earlier registration date first (no date last), then
     name (case-insensitive, then exact), so ties never depend on workbook order."""
@@ -218,7 +227,7 @@ def build_problem(
     *,
     places: int | None = None,
     participation: Mapping[str, tuple[str, ...]] | None = None,
-) -> tuple[SelectionProblem, dict[str, str]]:
+) -> tuple[SelectionProblem, dict[str, NotCandidate]]:
     """Validate pins and turn the selectable registrations into model candidates.
 
     Returns the problem and, for every registrant that is *not* a candidate,
@@ -242,22 +251,23 @@ def build_problem(
     participation = participation or {}
     pinned, excluded = set(select_names), set(exclude_names)
     rank = {name: i for i, name in enumerate(tie_break_order(registrations))}
-    not_candidates: dict[str, str] = {}
+    not_candidates: dict[str, NotCandidate] = {}
     candidates: list[Candidate] = []
     for registration in registrations:
         if registration.name in excluded:
-            not_candidates[registration.name] = (
-                "uitgesloten door de stuurgroep (pin: nooit selecteren)"
+            not_candidates[registration.name] = NotCandidate(
+                "uitgesloten door de stuurgroep (pin: nooit selecteren)", incomplete=False
             )
             continue
         if not is_selectable(registration, config):
-            not_candidates[registration.name] = (
+            reason = (
                 "niet selecteerbaar: onvolledig (" + "; ".join(registration.missing) + ")"
             ) + (
                 "; bovendien te laat aangemeld"
                 if registration.is_late(config.cycle.deadline)
                 else ""
             )
+            not_candidates[registration.name] = NotCandidate(reason, incomplete=True)
             continue
         candidates.append(
             Candidate(

@@ -36,6 +36,7 @@ from matching.errors import (
     SelectionOutOfTime,
 )
 from matching.selection import select
+from matching.selection_explain import hard_violations
 from matching.selection_model import run_stages
 from matching.selection_problem import build_problem
 
@@ -210,3 +211,32 @@ def test_selection_modules_import_one_way_and_nothing_from_the_cli_side(position
 def test_every_selection_failure_is_a_matching_error():
     for cls in (InvalidInput, SelectionInfeasible, SelectionOutOfTime):
         assert issubclass(cls, MatchingError)
+
+
+# --------------------------------------------------------------------------- keyed hard rules
+
+
+def test_each_broken_hard_rule_is_reported_under_its_own_key():
+    """The explanation picks its wording by rule key, never by searching the Dutch text."""
+    late = dt.date(2026, 6, 1)
+    registrations = Registrations(
+        registrations=(
+            *REGISTRATIONS.registrations,
+            reg("Laat", Balance.SURPLUS).model_copy(update={"registered_on": late}),
+        )
+    )
+    cfg = fast(pins={"select": ["Zwolle"]}, selection={"balance_tolerance": 0})
+    problem, _ = build_problem(registrations, cfg, places=2)
+    solution = run_stages(problem)
+    by_name = {c.name: c for c in problem.candidates}
+    chosen = problem.by_index(solution.chosen)
+    assert hard_violations(problem, solution, chosen) == []
+
+    def keys(*names: str) -> set[str]:
+        return {v.key for v in hard_violations(problem, solution, [by_name[n] for n in names])}
+
+    assert keys("Zwolle", "Amstelveen", "Wageningen") == {"places_limit", "balance_limit"}
+    assert keys("Zwolle", "Wageningen", "Regio Foodvalley") >= {"one_representation"}
+    assert keys("Amstelveen", "Wageningen") == {"pins", "balance_limit"}
+    assert keys("Zwolle", "Laat") == {"timely_first"}
+    assert keys("Zwolle", "Amstelveen") == set()

@@ -21,8 +21,6 @@ from leernetwerk.domain import Registrations
 from leernetwerk.errors import Problem, UserError, did_you_mean
 from leernetwerk.fsutil import sha256_file, write_outputs
 from leernetwerk.proposal import Layout, Proposal, load_proposal
-from matching.errors import NoSolutionInTime, RuleConflict
-from matching.rules import advice_for
 
 Progress = Callable[[str, float, float | None], None]
 
@@ -126,7 +124,9 @@ def kept_layout(inputs: RunInputs) -> Layout | None:
 def run_pipeline(inputs: RunInputs, progress: Progress | None = None) -> RunOutput:
     """Run the whole job in memory; raises UserError (Dutch) on any input problem."""
     from leernetwerk.intake import load_registrations
+    from leernetwerk.solver_errors import user_error
     from matching.engine import match
+    from matching.errors import MatchingError
     from matching.selection import select
 
     started = time.perf_counter()
@@ -140,9 +140,12 @@ def run_pipeline(inputs: RunInputs, progress: Progress | None = None) -> RunOutp
 
     if progress:
         progress("selectie", time.perf_counter() - started, None)
-    selection = select(
-        registrations, config, places=inputs.places, participation=history.participation
-    )
+    try:
+        selection = select(
+            registrations, config, places=inputs.places, participation=history.participation
+        )
+    except MatchingError as exc:
+        raise user_error(exc) from None
     selected = selection.selected
     if inputs.selection is not None:
         selected = selected_names_from(inputs.selection)
@@ -165,13 +168,8 @@ def run_pipeline(inputs: RunInputs, progress: Progress | None = None) -> RunOutp
                 else None
             ),
         )
-    except RuleConflict as conflict:
-        raise UserError(conflict_problems(conflict)) from None
-    except NoSolutionInTime as exc:
-        raise UserError(
-            f"{exc.stage[:1].upper()}{exc.stage[1:]} vond binnen de rekentijd geen oplossing. "
-            f"Verhoog [solver] {exc.setting.split('.')[-1]} in cycle.toml."
-        ) from None
+    except MatchingError as exc:
+        raise user_error(exc) from None
 
     selection_entries = selection.entries
     if inputs.selection is not None:
@@ -228,18 +226,6 @@ def _ortools_version() -> str:
     import ortools
 
     return ortools.__version__
-
-
-def conflict_problems(conflict: RuleConflict) -> list[Problem]:
-    """A conflict as Dutch lines: the rules that clash, then advice looked up by rule key."""
-    lines = [Problem(message="De harde regels zijn samen niet te halen. Samen botsen:")]
-    lines += [Problem(message=f"  - {reason}") for reason in conflict.reasons]
-    advice = advice_for(conflict)
-    if advice:
-        lines.append(Problem(message="Wat u kunt doen:"))
-        lines += [Problem(message=f"  - {line}") for line in advice]
-    lines.append(Problem(message="Er is niets weggeschreven."))
-    return lines
 
 
 def write_run(output: RunOutput, out: Path, *, force: bool, inputs: tuple[Path, ...]) -> list[Path]:

@@ -139,7 +139,7 @@ def solve_clubs(
     if result.groups is None:
         if result.status is SolveStatus.INFEASIBLE:
             raise explain_infeasible_clubs(problem, tolerance)
-        raise NoSolutionInTime("de clubindeling", "solver.club_deterministic_time")
+        raise NoSolutionInTime("de clubindeling", "club_deterministic_time")
     clubs = tuple(
         tuple(problem.names[i] for i in range(len(result.groups)) if result.groups[i] == g)
         for g in range(cm.k)

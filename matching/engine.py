@@ -117,7 +117,7 @@ def match(
             if result.status is SolveStatus.INFEASIBLE:
                 raise explain_infeasible_sessions(problem, f"club {club_id} ({', '.join(members)})")
             raise NoSolutionInTime(
-                f"de bijeenkomsten van club {club_id}", "solver.session_deterministic_time"
+                f"de bijeenkomsten van club {club_id}", "session_deterministic_time"
             )
         statuses.append(result.status)
         objective_bound += result.bound or 0.0

@@ -70,3 +70,27 @@ class InvalidInput(MatchingError):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(problems)
         super().__init__("; ".join(p.message for p in self.problems))
+
+
+class SelectionInfeasible(MatchingError):
+    """No selection keeps the hard selection rules with these pins and places."""
+
+    def __init__(self, stage: str) -> None:
+        self.stage = stage
+        """Dutch name of the selection stage that found it infeasible, e.g. 'vullen'."""
+        super().__init__(f"de selectie is onmogelijk met deze pins en plaatsen (fase '{stage}')")
+
+
+class SelectionOutOfTime(NoSolutionInTime):
+    """A selection stage found no solution within its deterministic time limit.
+
+    Also raised inside forcing-cost runs when their shared budget runs out
+    (the explanation catches it there); ``deterministic_time`` is what the
+    stages had used up to that point.
+    """
+
+    def __init__(self, phase: str, deterministic_time: float) -> None:
+        self.phase = phase
+        """Dutch name of the selection stage, e.g. 'vullen'."""
+        self.deterministic_time = deterministic_time
+        super().__init__(f"de selectie (fase '{phase}')", "max_deterministic_time")

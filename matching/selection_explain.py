@@ -20,26 +20,24 @@ deterministic budget ``solver.forcing_cost_budget``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from leernetwerk.domain import Registrations, SafetyNet
-from leernetwerk.errors import UserError
 from leernetwerk.proposal import ForcingCost, SelectionEntry, SolveStatus
-from matching.selection import (
+from matching.errors import SelectionInfeasible, SelectionOutOfTime
+from matching.selection_criteria import SOFT_CRITERIA, criterion_raws
+from matching.selection_model import Solution, run_stages
+from matching.selection_problem import (
     DEFICIT_LABEL,
     OTHER_LABEL,
     SCALE,
-    SOFT_CRITERIA,
     Candidate,
-    OutOfTime,
+    NotCandidate,
     Progress,
     SelectionProblem,
-    Solution,
-    criterion_raws,
     deficit_places,
     other_places,
-    run_stages,
 )
 
 SAFETY_NET_TEXT = {
@@ -64,40 +62,71 @@ def points(value: float) -> str:
     return text.replace("-", "−")
 
 
-# --------------------------------------------------------------------------- hard rules, in plain Python
+# ------------------------------------------------------------- hard rules, in plain Python
+
+
+BALANCE_LIMIT = "balance_limit"
+"""Key of the hard balance limit set by the balance stage."""
+TIMELY_FIRST = "timely_first"
+"""Key of 'late registrations only take places that timely ones cannot fill' (the fill stage)."""
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A hard rule a selection breaks: the rule's key (a hard criterion's name in
+    :data:`~matching.selection_criteria.CRITERIA`, or a stage's limit) and a Dutch text."""
+
+    key: str
+    text: str
 
 
 def hard_violations(
     problem: SelectionProblem, solution: Solution, chosen: list[Candidate]
-) -> list[str]:
-    """Dutch descriptions of the hard rules a selection breaks (empty: none)."""
+) -> list[Violation]:
+    """The hard rules a selection breaks, with Dutch descriptions (empty: none)."""
     problems = []
     taken = sum(c.places for c in chosen)
     if taken > problem.places:
-        problems.append(f"te weinig plaatsen ({taken} nodig, {problem.places} beschikbaar)")
+        problems.append(
+            Violation(
+                "places_limit", f"te weinig plaatsen ({taken} nodig, {problem.places} beschikbaar)"
+            )
+        )
     seen: dict[str, str] = {}
     for c in chosen:
         for municipality in c.represents:
             if municipality in seen and seen[municipality] != c.name:
                 problems.append(
-                    f"{seen[municipality]} en {c.name} zouden samen dubbel deelnemen "
-                    "(niemand neemt dubbel deel)"
+                    Violation(
+                        "one_representation",
+                        f"{seen[municipality]} en {c.name} zouden samen dubbel deelnemen "
+                        "(niemand neemt dubbel deel)",
+                    )
                 )
             seen[municipality] = c.name
     imbalance = abs(deficit_places(chosen) - other_places(chosen))
     if imbalance > solution.balance_limit:
         problems.append(
-            f"de balans zou breken: verschil {imbalance} tekort/overig "
-            f"(grens {solution.balance_limit})"
+            Violation(
+                BALANCE_LIMIT,
+                f"de balans zou breken: verschil {imbalance} tekort/overig "
+                f"(grens {solution.balance_limit})",
+            )
         )
     timely = sum(c.places for c in chosen if not c.late)
     if timely < solution.timely_places:
-        problems.append("een te late aanmelding zou de plaats van een tijdige innemen")
+        problems.append(
+            Violation(TIMELY_FIRST, "een te late aanmelding zou de plaats van een tijdige innemen")
+        )
     names = {c.name for c in chosen}
     for c in problem.candidates:
         if c.pinned and c.name not in names:
-            problems.append(f"{c.name} is vastgepind door de stuurgroep")
+            problems.append(Violation("pins", f"{c.name} is vastgepind door de stuurgroep"))
     return problems
+
+
+def breaks_balance(violations: Iterable[Violation]) -> bool:
+    return any(v.key == BALANCE_LIMIT for v in violations)
 
 
 def criterion_deltas(
@@ -190,8 +219,8 @@ def reasons_rejected(
     if free >= r.places:
         broken = hard_violations(problem, solution, [*chosen, r])
         if broken:
-            reasons.append("niet geselecteerd: " + "; ".join(broken))
-            if any("balans" in b for b in broken):
+            reasons.append("niet geselecteerd: " + "; ".join(v.text for v in broken))
+            if breaks_balance(broken):
                 reasons.append(f"balans {r.group} vol")
         else:
             reasons.append(_delta_sentence(problem, chosen, [*chosen, r], "erbij nemen"))
@@ -266,8 +295,8 @@ def _swap_sentence(
     lead = f"niet geselecteerd; {relation} {s.name} ({SAFETY_NET_TEXT[s.safety_net]})"
     broken = hard_violations(problem, solution, after)
     if broken:
-        text = f"{lead}, maar ruilen kan niet: " + "; ".join(broken)
-        if any("balans" in b for b in broken):
+        text = f"{lead}, maar ruilen kan niet: " + "; ".join(v.text for v in broken)
+        if breaks_balance(broken):
             text += f" (balans {r.group} vol)"
         return text
     return f"{lead}: " + _delta_sentence(problem, chosen, after, f"ruilen met {s.name}")
@@ -307,16 +336,19 @@ def forcing_costs(
     solution: Solution,
     rejected: list[Candidate],
     progress: Progress | None = None,
-) -> tuple[dict[int, ForcingCost], float, float]:
+) -> tuple[dict[int, ForcingCost], int, float, float]:
     """Re-solve with each rejected candidate pinned, within the total deterministic
-    budget; returns costs by candidate index, and the wall and deterministic time used."""
+    budget; returns costs by candidate index, how many were not costed because the
+    budget ran out, and the wall and deterministic time used."""
     budget = problem.settings.forcing_cost_budget
     used = wall = 0.0
+    uncosted = 0
     costs: dict[int, ForcingCost] = {}
     chosen = problem.by_index(solution.chosen)
     order = forcing_order(problem, rejected)
     for k, r in enumerate(order, start=1):
         if budget - used <= 1e-9:
+            uncosted += 1
             costs[r.index] = ForcingCost(
                 note="niet berekend: het tijdsbudget voor de kosten van inpassen "
                 "(solver.forcing_cost_budget) was op"
@@ -331,14 +363,15 @@ def forcing_costs(
                 tie_break=False,
                 stay_close_to=frozenset(solution.chosen),
             )
-        except OutOfTime as exc:
+        except SelectionOutOfTime as exc:
             used += exc.deterministic_time
+            uncosted += 1
             costs[r.index] = ForcingCost(
                 note="niet berekend: het tijdsbudget voor de kosten van inpassen "
                 "(solver.forcing_cost_budget) raakte op tijdens deze berekening"
             )
             continue
-        except UserError:
+        except SelectionInfeasible:
             costs[r.index] = ForcingCost(
                 note="kan niet worden ingepast: dat botst met de vastgepinde aanmeldingen"
             )
@@ -348,7 +381,7 @@ def forcing_costs(
         costs[r.index] = _forcing_cost(problem, solution, chosen, forced, late=r.late)
         if progress is not None:
             progress("kosten van inpassen", k, len(order))
-    return costs, wall, used
+    return costs, uncosted, wall, used
 
 
 def _forcing_cost(
@@ -390,13 +423,13 @@ def explain(
     problem: SelectionProblem,
     solution: Solution,
     registrations: Registrations,
-    not_candidates: dict[str, str],
+    not_candidates: Mapping[str, NotCandidate],
     progress: Progress | None = None,
 ) -> Explained:
     """Reasons for every registrant and forcing costs for every rejected candidate."""
     chosen = problem.by_index(solution.chosen)
     rejected = [c for c in problem.candidates if c.index not in solution.chosen]
-    costs, wall, det = forcing_costs(problem, solution, rejected, progress)
+    costs, uncosted, wall, det = forcing_costs(problem, solution, rejected, progress)
     by_name = {c.name: c for c in problem.candidates}
     entries = []
     for registration in registrations:
@@ -406,7 +439,7 @@ def explain(
                 SelectionEntry(
                     name=registration.name,
                     selected=False,
-                    reasons=(not_candidates[registration.name],),
+                    reasons=(not_candidates[registration.name].reason,),
                 )
             )
         elif c.index in solution.chosen:
@@ -427,9 +460,7 @@ def explain(
                 )
             )
     warnings = []
-    incomplete = sum(
-        1 for reason in not_candidates.values() if reason.startswith("niet selecteerbaar")
-    )
+    incomplete = sum(1 for n in not_candidates.values() if n.incomplete)
     if incomplete:
         warnings.append(f"{incomplete} onvolledige aanmelding(en) niet selecteerbaar")
     late_in = [c.name for c in chosen if c.late]
@@ -437,9 +468,6 @@ def explain(
         warnings.append(
             "te laat aangemeld maar geselecteerd (plaatsen over): " + ", ".join(late_in)
         )
-    uncosted = sum(
-        1 for cost in costs.values() if cost.objective_change is None and "tijdsbudget" in cost.note
-    )
     if uncosted:
         warnings.append(
             f"kosten van inpassen niet berekend voor {uncosted} aanmelding(en): "

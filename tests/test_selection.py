@@ -17,8 +17,9 @@ from leernetwerk.domain import (
     SelfEvaluation,
     ThemeChoice,
 )
-from leernetwerk.errors import UserError
 from leernetwerk.proposal import SolveStatus
+from leernetwerk.solver_errors import user_error
+from matching.errors import InvalidInput
 from matching.selection import CRITERIA, SCALE, SelectionResult, select, tie_break_order
 
 THEMES = ("Handhaving", "Financieel", "Beleid")
@@ -247,11 +248,14 @@ def test_pins_select_and_exclude_override_priority():
         ({"select": ["Leeg"]}, 2, "vastgepind maar onvolledig (zelfevaluatie ontbreekt)"),
     ],
 )
-def test_impossible_pins_are_a_dutch_user_error(pins, places, fragment):
+def test_impossible_pins_are_located_invalid_input_and_a_dutch_user_error(pins, places, fragment):
     regs = [reg("Utrecht"), reg("Zeist"), reg("Leeg", complete=False)]
-    with pytest.raises(UserError) as info:
+    with pytest.raises(InvalidInput) as info:
         run(regs, config(pins=pins), places=places)
-    assert fragment in str(info.value)
+    assert all(
+        p.sheet == "cycle.toml" and p.column.startswith("pins.") for p in info.value.problems
+    )
+    assert fragment in str(user_error(info.value))
 
 
 # --------------------------------------------------------------------------- organisations
@@ -277,7 +281,7 @@ def test_organisation_takes_its_places_and_nobody_takes_part_twice():
     assert entry(result, "Ede").reasons == (
         "niet geselecteerd: al vertegenwoordigd via Regio Foodvalley (niemand neemt dubbel deel)",
     )
-    with pytest.raises(UserError, match="twee keer deelnemen"):
+    with pytest.raises(InvalidInput, match="twee keer deelnemen"):
         run(regs, config(pins={"select": ["Ede", "Regio Foodvalley"]}), places=3)
 
 
@@ -322,7 +326,7 @@ def test_no_selectable_registrants_gives_an_empty_but_honest_result():
     assert result.quality.objective == 0
 
 
-# --------------------------------------------------------------------------- breakdown, quality, forcing
+# ------------------------------------------------------------------ breakdown, quality, forcing
 
 
 def mixed() -> list[Registration]:

@@ -144,7 +144,7 @@ def test_same_input_twice_gives_the_same_output(regs, places):
     assert first.warnings == second.warnings
 
 
-# --------------------------------------------------------------------------- CLI (last: uses intake)
+# -------------------------------------------------------------------------- CLI (last: uses intake)
 
 
 def _workbook(tmp_path):

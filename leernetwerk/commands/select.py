@@ -46,6 +46,8 @@ def select_command(
 ) -> int:
     """Stel een selectie voor en leg elke keuze uit."""
     from leernetwerk.intake import load_registrations
+    from leernetwerk.solver_errors import user_error
+    from matching.errors import MatchingError
     from matching.selection import select
 
     config = load_cycle_config(cycle_path)
@@ -54,7 +56,10 @@ def select_command(
 
         raise UserError(f"Aanmeldingen '{workbook}' bestaat niet.")
     registrations = load_registrations(workbook, config)
-    result = select(registrations, config, places=places)
+    try:
+        result = select(registrations, config, places=places)
+    except MatchingError as exc:
+        raise user_error(exc) from None
 
     proposal = Proposal(
         cycle=config.cycle.name,

@@ -1,6 +1,6 @@
 """The selection engine: who takes part when more register than there are places.
 
-DESIGN §5 and §8, GitHub issue 3. Data moves forward only:
+docs/domain.md §5 and §8, GitHub issue 3. Data moves forward only:
 
 ``Registrations`` + ``CycleConfig`` → :class:`SelectionProblem` (index-based
 candidates, validated pins) → CP-SAT model built from the named rules in

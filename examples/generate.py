@@ -4,7 +4,7 @@ Run ``python examples/generate.py`` (or ``--out DIR`` to write elsewhere) to
 rebuild:
 
 * ``examples/pilot-2025/aanmeldingen.xlsx`` — the eight municipalities of the
-  2025–2026 pilot (DESIGN §11). Their real self-evaluations are not
+  2025–2026 pilot (docs/domain.md §11). Their real self-evaluations are not
   published, so the scores and motivations here are *illustrative*; the
   workbook says so in an ``Instructies`` sheet.
 * ``examples/national-2026/aanmeldingen.xlsx`` — about sixty registrants from
@@ -210,7 +210,7 @@ CONTACT_ROLES: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class PilotMunicipality:
-    """One pilot municipality with the themes its layout in DESIGN §11 suggests."""
+    """One pilot municipality with the themes its layout in docs/domain.md §11 suggests."""
 
     name: str
     province: str
@@ -261,7 +261,7 @@ PILOT: tuple[PilotMunicipality, ...] = (
         "gemeentelijk", (DATA, PLACEMENT, INFLOW),
     ),
 )  # fmt: skip
-"""The eight pilot municipalities of DESIGN §11; scores are illustrative."""
+"""The eight pilot municipalities of docs/domain.md §11; scores are illustrative."""
 
 # ------------------------------------------------------------- the national example
 
@@ -530,7 +530,7 @@ def registration_date(rng: random.Random, start: dt.date, end: dt.date) -> dt.da
 
 
 def pilot_registrations(catalogue: ThemeCatalogue | None = None) -> Registrations:
-    """The eight pilot municipalities of DESIGN §11 with illustrative scores."""
+    """The eight pilot municipalities of docs/domain.md §11 with illustrative scores."""
     catalogue = catalogue or ThemeCatalogue()
     rng = random.Random(PILOT_SEED)
     registrations = []
@@ -558,7 +558,7 @@ def pilot_registrations(catalogue: ThemeCatalogue | None = None) -> Registration
 
 
 def safety_nets(rng: random.Random, deficit_names: Sequence[str]) -> dict[str, SafetyNet]:
-    """Spread the safety-net statuses over deficit registrants only (DESIGN §2)."""
+    """Spread the safety-net statuses over deficit registrants only (docs/domain.md §2)."""
     shuffled = sorted(deficit_names)
     rng.shuffle(shuffled)
     statuses: dict[str, SafetyNet] = {}

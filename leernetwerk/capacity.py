@@ -1,4 +1,4 @@
-"""Capacity of the executor per cycle (DESIGN §10, report §4.3 and appendix E).
+"""Capacity of the executor per cycle (docs/domain.md §10, report §4.3 and appendix E).
 
 Hours per cycle = fixed + per participant × participants, per activity group.
 The norms live in :class:`CapacityNorms` with the report's figures as

@@ -30,7 +30,7 @@ class CycleSection(Section):
     budget_year: int = Field(2025, ge=2020, le=2100)
     places: int = Field(30, ge=1)
     registration_deadline: dt.date | None = None
-    """Inclusive deadline; default 1 May of budget_year + 1 (DESIGN §3)."""
+    """Inclusive deadline; default 1 May of budget_year + 1 (docs/domain.md §3)."""
     execution_variants: tuple[str, ...] = DEFAULT_EXECUTION_VARIANTS
     allow_incomplete: bool = False
     """Whether incomplete registrations may be selected."""

@@ -4,7 +4,7 @@ A cycle folder (``cycles/<name>/``) holds ``cycle.toml``, the registrations
 ``aanmeldingen.xlsx``, the runs (:mod:`leernetwerk.runs`), the stuurgroep's
 decisions (``decisions/<timestamp>-<kind>.json``, immutable) and the session
 plan ``sessies.csv``. Every date of the cycle follows from the budget year T
-(DESIGN §3): werving Jan – 1 May T+1, selectie and matching decided before the
+(docs/domain.md §3): werving Jan – 1 May T+1, selectie and matching decided before the
 summer holiday (15 Jul T+1), uitvoering Sep T+1 – Mar T+2, afronding
 Mar – Apr T+2.
 """
@@ -42,7 +42,7 @@ PLAN_FILE = "sessies.csv"
 
 
 class Phase(StrEnum):
-    """The phases of a cycle (DESIGN §3), valued by their Dutch name."""
+    """The phases of a cycle (docs/domain.md §3), valued by their Dutch name."""
 
     RECRUITMENT = "werving"
     SELECTION = "selectie"
@@ -103,7 +103,7 @@ PHASES: tuple[PhaseSpec, ...] = (
         ("cyclusrapport", "historie voor de volgende cyclus"),
     ),
 )
-"""The phase table of DESIGN §3, relative to the budget year T."""
+"""The phase table of docs/domain.md §3, relative to the budget year T."""
 
 
 def _day(budget_year: int, day: DayInCycle) -> dt.date:
@@ -170,7 +170,7 @@ PLAN_COLUMNS: tuple[str, ...] = (
     "Locatie",
 )
 SESSION_HOURS = (dt.time(10, 0), dt.time(15, 0))
-"""A learning session runs 10:00–15:00 (DESIGN §9) unless the plan says otherwise."""
+"""A learning session runs 10:00–15:00 (docs/domain.md §9) unless the plan says otherwise."""
 
 
 @dataclass(frozen=True)
@@ -849,7 +849,7 @@ def _registration_findings(path: Path, config: CycleConfig) -> tuple[list[str], 
 
 
 def round_window(budget_year: int, round_: int) -> tuple[dt.date, dt.date]:
-    """Round 1 runs Sep–Dec T+1, round 2 Jan–Mar T+2 (DESIGN §3)."""
+    """Round 1 runs Sep–Dec T+1, round 2 Jan–Mar T+2 (docs/domain.md §3)."""
     if round_ == 1:
         return dt.date(budget_year + 1, 9, 1), dt.date(budget_year + 1, 12, 31)
     return dt.date(budget_year + 2, 1, 1), dt.date(budget_year + 2, 3, 31)
@@ -1008,7 +1008,7 @@ def _between_phases(status: Status) -> str:
 COMMENTS: dict[str, str] = {
     "cycle": "The cycle itself: name, budget year, places and registration rules.",
     "cycle.name": "Name of the cycle (May of budget_year + 1 until April of budget_year + 2).",
-    "cycle.budget_year": "Budget year T; the cycle's dates follow from it (DESIGN §3).",
+    "cycle.budget_year": "Budget year T; the cycle's dates follow from it (docs/domain.md §3).",
     "cycle.places": "Number of places: at most this many registrants are selected.",
     "cycle.registration_deadline": "Inclusive registration deadline (default 1 May of T + 1).",
     "cycle.execution_variants": "Allowed values of the column 'Uitvoeringsvariant'.",

@@ -151,7 +151,7 @@ DEFAULT_THEMES: tuple[Theme, ...] = (
 
 
 class ThemeCatalogue(Frozen):
-    """The cycle's main themes (default: DESIGN §4), in display order."""
+    """The cycle's main themes (default: docs/domain.md §4), in display order."""
 
     themes: tuple[Theme, ...] = DEFAULT_THEMES
 
@@ -206,7 +206,7 @@ class SelfEvaluation(Frozen):
 
     ``scores`` holds a score for every main theme that was given or could be
     derived: when only subthemes are scored, the main score is the mean of
-    the non-zero subtheme scores (DESIGN §4), computed at intake.
+    the non-zero subtheme scores (docs/domain.md §4), computed at intake.
     """
 
     scores: dict[str, float] = Field(default_factory=dict)

@@ -1,4 +1,4 @@
-"""Reading a registrations workbook (DESIGN §4) into the domain model.
+"""Reading a registrations workbook (docs/domain.md §4) into the domain model.
 
 The reader is tolerant where real Excel files differ harmlessly (header case
 and spacing, ``Ja``/``NEE``/``j``/TRUE, numbers stored as text, Dutch dates,

@@ -22,7 +22,7 @@ class Model(BaseModel):
 
 
 class SessionFormat(StrEnum):
-    """Recommended session format (werkvorm), DESIGN §7."""
+    """Recommended session format (werkvorm), docs/domain.md §7."""
 
     PLENARY_THEN_PARALLEL = "i"
     SMALL_GROUPS = "ii"

@@ -1,4 +1,4 @@
-"""Writing registrations workbooks: the contract (DESIGN §4) and its template.
+"""Writing registrations workbooks: the contract (docs/domain.md §4) and its template.
 
 This module owns the *names* of the contract: sheet names and column headers
 of the registrations workbook. :mod:`leernetwerk.intake` reads exactly what
@@ -156,7 +156,7 @@ def _main_score_cell(registration: Registration, theme: str) -> float | int | No
 
 
 def main_score_from_subscores(subscores: dict[str, int]) -> float:
-    """A main theme's score from its subthemes: mean of the non-zero ones (DESIGN §4)."""
+    """A main theme's score from its subthemes: mean of the non-zero ones (docs/domain.md §4)."""
     nonzero = [score for score in subscores.values() if score != 0]
     return sum(nonzero) / len(nonzero) if nonzero else 0.0
 

@@ -203,7 +203,7 @@ def candidate_themes(members: Sequence[Registration], catalogue: Sequence[str]) 
 
 
 def recommend_format(members: Sequence[Registration], themes: Sequence[str]) -> tuple[str, str]:
-    """Recommended format (DESIGN §7) and the Dutch reason for it.
+    """Recommended format (docs/domain.md §7) and the Dutch reason for it.
 
     iii haler–brenger: two members, each learner on one theme and bringer on
     the other; ii small groups: the themes are shared but levels are low

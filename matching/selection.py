@@ -1,6 +1,6 @@
 """The selection engine: who takes part when more register than there are places.
 
-DESIGN §5 and §8, GitHub issue 3. Data moves forward only, one module per step
+docs/domain.md §5 and §8, GitHub issue 3. Data moves forward only, one module per step
 (each imports only the ones before it):
 
 1. :mod:`matching.selection_problem` – ``Registrations`` + ``CycleConfig`` →

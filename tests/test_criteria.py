@@ -292,7 +292,7 @@ def test_first_choice_counted_once_per_member_across_rounds():
 
 
 # --------------------------------------------------------------------------
-# recommend_format (DESIGN §7)
+# recommend_format (docs/domain.md §7)
 # --------------------------------------------------------------------------
 
 

@@ -1,7 +1,7 @@
 """The bundled examples and the first cycle's config: reproducible and as documented.
 
 The workbook facts are read straight from the committed files with openpyxl,
-so these tests hold the examples to DESIGN §4 and §11 independently of the
+so these tests hold the examples to docs/domain.md §4 and §11 independently of the
 intake module; the intake tests at the end check that intake reads them too.
 """
 
@@ -43,7 +43,7 @@ PILOT_BALANCES = {
     "Oude IJsselstreek": "tekort",
     "Barendrecht": "tekort",
 }
-"""DESIGN §11: the pilot's eight municipalities and their BUIG balance."""
+"""docs/domain.md §11: the pilot's eight municipalities and their BUIG balance."""
 
 
 def load_generator() -> ModuleType:

@@ -1,4 +1,4 @@
-"""Intake of the registrations workbook: one test per rule of DESIGN §4.
+"""Intake of the registrations workbook: one test per rule of docs/domain.md §4.
 
 Workbooks are built by hand with openpyxl, the way a user's Excel would hold
 them. Every error must be located (sheet, Excel row, column) and in Dutch.

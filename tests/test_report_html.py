@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import fnmatch
 import html
 import re
+import tomllib
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from jinja2 import UndefinedError
 
 from leernetwerk.reports import render_report_html, write_report_html
 from leernetwerk.reports.graph import meeting_graph
 from leernetwerk.reports.heatmap import heat_colour
+from leernetwerk.reports.html import environment
 from tests.fixtures_proposal import HTML_NAME, build_config, build_proposal, build_registrations
 
 
@@ -63,8 +67,59 @@ def test_every_participant_and_club_is_shown(page):
 
 
 def test_names_are_escaped(page):
-    assert html.escape(HTML_NAME) in page
     assert HTML_NAME not in page  # the raw '<&>' never reaches the markup
+    assert html.escape(HTML_NAME, quote=False).split('"')[0] in page  # 'Bommel &lt;&amp;&gt; '
+    assert HTML_NAME in "\n".join(parsed(page).text)  # and the reader sees it unchanged
+
+
+def test_markup_in_any_text_is_escaped():
+    """Autoescaping covers every template: markup in warnings, reasons, themes stays text."""
+    attack = '<script>alert("x")</script><img src=x>'
+    registrations = build_registrations()
+    proposal = build_proposal(registrations)
+    first = proposal.selection[0]
+    session = proposal.rounds[0].sessions[0]
+    proposal = proposal.model_copy(
+        update={
+            "warnings": (attack,),
+            "moved": (attack,),
+            "selection": (first.model_copy(update={"reasons": (attack,)}), *proposal.selection[1:]),
+            "rounds": (
+                proposal.rounds[0].model_copy(
+                    update={
+                        "sessions": (
+                            session.model_copy(update={"reason": attack}),
+                            *proposal.rounds[0].sessions[1:],
+                        )
+                    }
+                ),
+                *proposal.rounds[1:],
+            ),
+        }
+    )
+    page = render_report_html(proposal, registrations, build_config())
+    tags = [tag for tag, _ in parsed(page).tags]
+    assert "script" not in tags and "img" not in tags
+    assert "\n".join(parsed(page).text).count(attack) == 4
+
+
+def test_templates_are_strict_and_escaping():
+    env = environment()
+    assert env.autoescape is True
+    with pytest.raises(UndefinedError):
+        env.from_string("{{ not_in_the_context }}").render()
+
+
+def test_every_template_is_package_data():
+    """The templates ship with the package: pyproject's package-data globs cover them all."""
+    package = Path(__file__).resolve().parents[1] / "leernetwerk"
+    config = tomllib.loads((package.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    globs = config["tool"]["setuptools"]["package-data"]["leernetwerk"]
+    templates = sorted((package / "reports" / "templates").iterdir())
+    assert templates
+    for template in templates:
+        relative = template.relative_to(package).as_posix()
+        assert any(fnmatch.fnmatch(relative, g) for g in globs), relative
 
 
 def test_writing_twice_gives_identical_bytes(tmp_path: Path):

@@ -33,7 +33,7 @@ class ClubBalance:
     club: int
     deficit: int
     other: int
-    """Surplus and neutral together (DESIGN §5b)."""
+    """Surplus and neutral together (docs/domain.md §5b)."""
 
     @property
     def size(self) -> int:

@@ -8,7 +8,6 @@ and because it stays readable for colour-blind readers and in grey print.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 from leernetwerk.domain import SCORE_LABELS, SCORE_MAX, Registrations
@@ -70,40 +69,47 @@ def heat_rows(proposal: Proposal, registrations: Registrations) -> list[HeatRow]
     return rows
 
 
-def heat_table_html(proposal: Proposal, registrations: Registrations) -> str:
-    """An HTML table: a header row per club, a row per participant, coloured cells."""
-    e = html.escape
-    themes = registrations.catalogue.names
-    head = "".join(f'<th class="rot"><span>{e(t)}</span></th>' for t in themes)
-    parts = [f'<table class="heat"><thead><tr><th>Deelnemer</th>{head}</tr></thead><tbody>']
-    current: object = object()
+@dataclass(frozen=True)
+class HeatCell:
+    """One coloured cell: the score as Dutch text and its rank when chosen."""
+
+    text: str
+    background: str
+    colour: str
+    rank: int | None
+
+
+@dataclass(frozen=True)
+class HeatGroup:
+    """A club's rows (or the selected without club) under one header row."""
+
+    title: str
+    rows: tuple[tuple[str, tuple[HeatCell | None, ...]], ...]
+    """(name, one cell per catalogue theme; None when there is no self-evaluation)."""
+
+
+def heat_groups(proposal: Proposal, registrations: Registrations) -> list[HeatGroup]:
+    """The heat map's rows grouped by club, cells coloured, ready for the template."""
+    groups: list[tuple[int | None, list[tuple[str, tuple[HeatCell | None, ...]]]]] = []
     for row in heat_rows(proposal, registrations):
-        if row.club != current:
-            current = row.club
-            title = f"Club {row.club}" if row.club is not None else "Zonder club"
-            parts.append(f'<tr class="group"><th colspan="{len(themes) + 1}">{e(title)}</th></tr>')
-        cells = []
-        for score, rank in zip(row.scores, row.ranks, strict=True):
-            if score is None:
-                cells.append('<td class="none">–</td>')
-                continue
-            mark = f"<sup>{rank}</sup>" if rank else ""
-            cls = ' class="chosen"' if rank else ""
-            style = f"background:{heat_colour(score)};color:{text_colour(score)}"
-            cells.append(f'<td{cls} style="{style}">{fmt_number(score)}{mark}</td>')
-        parts.append(f'<tr><th class="name">{e(row.name)}</th>{"".join(cells)}</tr>')
-    parts.append("</tbody></table>")
-    return "".join(parts)
+        if not groups or groups[-1][0] != row.club:
+            groups.append((row.club, []))
+        cells = tuple(
+            None
+            if score is None
+            else HeatCell(fmt_number(score), heat_colour(score), text_colour(score), rank)
+            for score, rank in zip(row.scores, row.ranks, strict=True)
+        )
+        groups[-1][1].append((row.name, cells))
+    return [
+        HeatGroup(f"Club {club}" if club is not None else "Zonder club", tuple(rows))
+        for club, rows in groups
+    ]
 
 
-def heat_legend_html() -> str:
-    """The score scale with its Dutch meanings."""
-    items = "".join(
-        f'<span class="swatch" style="background:{heat_colour(s)};color:{text_colour(s)}">'
-        f"{s}</span> {html.escape(label)} "
+def heat_legend() -> list[tuple[HeatCell, str]]:
+    """The score scale: a swatch per score with its Dutch meaning."""
+    return [
+        (HeatCell(str(s), heat_colour(s), text_colour(s), None), label)
         for s, label in SCORE_LABELS.items()
-    )
-    return (
-        f'<p class="legend">{items}<br>Vet met cijfer (<sup>1</sup>, <sup>2</sup>, '
-        "<sup>3</sup>): gekozen leerthema met rang.</p>"
-    )
+    ]

@@ -118,8 +118,8 @@ def test_one_milestone_entry_shows_in_status_and_calendar(tmp_path, capsys, with
     assert states["letters"] is MilestoneState.OPEN
     assert states["selection"] is MilestoneState.OVERDUE
     assert main(["status", str(folder), "--today", "2027-08-01"]) == 0
-    out = capsys.readouterr().out
-    assert "  - toelatings- en afwijzingsbrieven verstuurd (uiterlijk 31 juli 2027)" in out
+    overdue = capsys.readouterr().out.split("Te laat:")[1].split("Nu aan de orde:")[0]
+    assert "  - toelatings- en afwijzingsbrieven verstuurd (uiterlijk 31 juli 2027)" in overdue
     text = format_calendar(cycle_calendar(folder))
     assert "31 juli 2027: Uiterlijk: toelatings- en afwijzingsbrieven verstuurd" in text
     assert b"SUMMARY:Uiterlijk: toelatings- en afwijzingsbrieven verstuurd" in to_ical(

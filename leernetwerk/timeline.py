@@ -115,6 +115,7 @@ class PhaseSpec:
     start: DateRef
     end: DateRef
     activities: str
+    """Dutch text; ``{start}`` and ``{end}`` become the window's first and last day."""
     deliverables: tuple[str, ...]
     ends_at_deadline: bool = False
     """This phase ends on the configured registration deadline (werving)."""
@@ -157,7 +158,7 @@ CYCLE_TABLE = CycleTable(
             Phase.RECRUITMENT,
             (1, 1, 1),
             (1, 5, 1),
-            "aanmeldingen komen binnen (deadline 1 mei, inclusief)",
+            "aanmeldingen komen binnen (deadline {end}, inclusief)",
             ("aanmeldingen (aanmeldingen.xlsx)",),
             ends_at_deadline=True,
         ),
@@ -338,10 +339,12 @@ def phase_windows(
     deadline moves the end of werving and what is relative to it."""
     table = table or current_table()
     resolve = _Resolver(table, budget_year, deadline)
-    return tuple(
-        PhaseWindow(spec.phase, *resolve.window(spec.phase), spec.activities, spec.deliverables)
-        for spec in table.phases
-    )
+    windows = []
+    for spec in table.phases:
+        start, end = resolve.window(spec.phase)
+        text = spec.activities.format(start=_day_month(start), end=_day_month(end))
+        windows.append(PhaseWindow(spec.phase, start, end, text, spec.deliverables))
+    return tuple(windows)
 
 
 def phase_window(
@@ -422,6 +425,11 @@ MONTHS_SHORT = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "
 
 REFERENCE_YEAR = 2025
 """Month profiles do not depend on T; they are computed for this budget year."""
+
+
+def _day_month(day: dt.date) -> str:
+    """'1 mei'."""
+    return f"{day.day} {MONTHS[day.month - 1]}"
 
 
 def format_date(day: dt.date) -> str:

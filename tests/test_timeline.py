@@ -65,6 +65,9 @@ def test_a_configured_deadline_moves_what_is_relative_to_it():
     dates = {m.key: (m.start, m.due) for m in milestones(config)}
     assert dates["registrations"][1] == deadline
     assert dates["plan"][0] == dt.date(2027, 5, 21)
+    werving = phase_window(Phase.RECRUITMENT, 2026, deadline)
+    assert werving.activities == "aanmeldingen komen binnen (deadline 20 mei, inclusief)"
+    assert "(deadline 1 mei, inclusief)" in phase_window(Phase.RECRUITMENT, 2026).activities
 
 
 def test_the_capacity_month_profile_comes_from_the_table():

@@ -145,3 +145,11 @@ def test_one_phase_entry_shows_in_status_calendar_and_header(tmp_path, capsys, m
     assert "#   voorbereiding: 1 augustus 2027 – 31 augustus 2027" in cycle_toml("x", 2026)
     # project management now also works in August
     assert 8 in work_months(table=table)
+
+
+def test_milestone_labels_name_the_files_of_the_cycle_folder():
+    from leernetwerk.cycle import PLAN_FILE, REGISTRATIONS_FILE
+
+    labels = {m.key: m.label for m in CYCLE_TABLE.milestones}
+    assert f"({REGISTRATIONS_FILE})" in labels["registrations"]
+    assert f"({PLAN_FILE})" in labels["plan"]

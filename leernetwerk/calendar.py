@@ -17,18 +17,10 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
-from leernetwerk.cycle import (
-    PLAN_FILE,
-    Meeting,
-    cycle_dir_of,
-    format_date,
-    load_cycle,
-    milestones,
-    phase_windows,
-    read_plan,
-)
+from leernetwerk.cycle import PLAN_FILE, Meeting, cycle_dir_of, load_cycle, milestones, read_plan
 from leernetwerk.errors import UserError
 from leernetwerk.fsutil import write_new_file
+from leernetwerk.timeline import CycleTable, format_date, phase_windows
 
 TIMEZONE = ZoneInfo("Europe/Amsterdam")
 UID_DOMAIN = "leernetwerk"
@@ -81,20 +73,21 @@ def _meeting_item(name: str, meeting: Meeting) -> CalendarItem:
     )
 
 
-def cycle_calendar(cycle: Path | str) -> CycleCalendar:
-    """Phases, milestones and (dated) meetings of a cycle, in date order."""
+def cycle_calendar(cycle: Path | str, table: CycleTable | None = None) -> CycleCalendar:
+    """Phases, milestones and (dated) meetings of a cycle, in date order; the
+    phases and milestones come from the cycle table."""
     cycle_dir = cycle_dir_of(cycle)
     config = load_cycle(cycle_dir)
     name = config.cycle.name
     items = [
         CalendarItem(
-            key=f"{name}|fase|{w.phase.value}",
-            title=f"Fase {w.phase.value}",
+            key=f"{name}|fase|{w.phase}",
+            title=f"Fase {w.phase}",
             start=w.start,
             end=w.end,
             description=w.activities,
         )
-        for w in phase_windows(config.cycle.budget_year, config.cycle.deadline)
+        for w in phase_windows(config.cycle.budget_year, config.cycle.deadline, table)
     ]
     items += [
         CalendarItem(
@@ -102,10 +95,10 @@ def cycle_calendar(cycle: Path | str) -> CycleCalendar:
             title=f"Uiterlijk: {m.label}",
             start=m.due,
             end=m.due,
-            description=f"Fase {m.phase.value}; van {format_date(m.start)} tot en met "
+            description=f"Fase {m.phase}; van {format_date(m.start)} tot en met "
             f"{format_date(m.due)}.",
         )
-        for m in milestones(config)
+        for m in milestones(config, table)
     ]
     undated: list[Meeting] = []
     plan = cycle_dir / PLAN_FILE

@@ -7,8 +7,11 @@ traced back to the report. All arithmetic is done in :class:`~decimal.Decimal`
 so that e.g. 22.8 × 30 is exactly 684 and rounding is half up, as the report
 rounds (572 h / 8 = 71.5 → 72 days), never banker's rounding.
 
-``CycleConfig`` has no ``[capacity]`` section yet: pass other norms as the
-``norms`` parameter of :func:`capacity` (see docs/cycle.md).
+The norms are the ``[capacity]`` section of ``cycle.toml``
+(``CycleConfig.capacity``; ``leernetwerk capacity --cycle``), or the ``norms``
+parameter of :func:`capacity`. The default month placement follows the cycle
+table (:mod:`leernetwerk.timeline`): each group's hours fall in the months of
+its phase within the cycle year May T+1 … April T+2.
 """
 
 from __future__ import annotations
@@ -17,23 +20,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-CYCLE_MONTHS: tuple[int, ...] = (5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3, 4)
-"""Months of a cycle in order: May T+1 … April T+2."""
+from leernetwerk.timeline import MONTHS, MONTHS_SHORT, Phase, cycle_months, work_months
 
-MONTH_NAMES: dict[int, str] = {
-    1: "jan",
-    2: "feb",
-    3: "mrt",
-    4: "apr",
-    5: "mei",
-    6: "jun",
-    7: "jul",
-    8: "aug",
-    9: "sep",
-    10: "okt",
-    11: "nov",
-    12: "dec",
-}
+CYCLE_MONTHS: tuple[int, ...] = cycle_months()
+"""Months of the cycle year in order: May T+1 … April T+2 (from the cycle table)."""
+
+MONTH_NAMES: dict[int, str] = {number: name for number, name in enumerate(MONTHS_SHORT, start=1)}
+"""Short Dutch month names (the keys of ``--json``'s month profile)."""
 
 HOURS_PER_DAY = Decimal(8)
 HOURS_PER_WEEK = Decimal(36)
@@ -52,19 +45,23 @@ class _Frozen(BaseModel):
 class LineItem(_Frozen):
     """One line of the report's appendix E inside an activity group."""
 
-    label: str
-    fixed: Decimal = Field(Decimal(0), ge=0)
-    per_participant: Decimal = Field(Decimal(0), ge=0)
+    label: str = Field(description="Omschrijving van de post.")
+    fixed: Decimal = Field(Decimal(0), ge=0, description="Vaste uren per cyclus.")
+    per_participant: Decimal = Field(Decimal(0), ge=0, description="Uren per deelnemer.")
 
 
 class ActivityGroup(_Frozen):
     """An activity group with its line items and the months its hours fall in."""
 
-    key: str
-    label: str
-    items: tuple[LineItem, ...]
-    months: tuple[int, ...]
-    """Calendar months (1–12) over which the group's hours are spread evenly."""
+    key: str = Field(description="Korte, unieke sleutel van de groep.")
+    label: str = Field(description="Naam van de groep in de uitvoer.")
+    items: tuple[LineItem, ...] = Field(
+        description="De posten, elk { label = omschrijving, fixed = vaste uren, "
+        "per_participant = uren per deelnemer }."
+    )
+    months: tuple[int, ...] = Field(
+        description="Maanden (1–12) waarover de uren van de groep gelijk worden verdeeld."
+    )
 
     @model_validator(mode="after")
     def _months_in_cycle(self) -> ActivityGroup:
@@ -94,21 +91,21 @@ def _item(label: str, fixed: str = "0", per_participant: str = "0") -> LineItem:
     return LineItem(label=label, fixed=Decimal(fixed), per_participant=Decimal(per_participant))
 
 
-EXECUTION_MONTHS = (9, 10, 11, 12, 1, 2, 3)
+EXECUTION_MONTHS = work_months(Phase.EXECUTION)
 """Sep–Mar: start meetings, both rounds of sessions (the report's peak)."""
 
 DEFAULT_GROUPS: tuple[ActivityGroup, ...] = (
     _group(
         "startup",
         "Opstart en werving",
-        (5,),
+        work_months(Phase.RECRUITMENT),
         _item("Aanvang project, kennismaking en startbijeenkomst", fixed="12"),
         _item("Updaten zelfevaluatieformulier en aanmeldingsformulieren", fixed="8"),
     ),
     _group(
         "selection",
         "Selectie",
-        (5, 6),
+        work_months(Phase.SELECTION),
         _item("Beoordelen inschrijvingen op compleetheid", per_participant="1"),
         _item("Quick scan van leervragen en zelfevaluaties", fixed="4", per_participant="0.25"),
         _item("Selectievoorstel op basis van het afwegingskader", per_participant="0.25"),
@@ -118,7 +115,7 @@ DEFAULT_GROUPS: tuple[ActivityGroup, ...] = (
     _group(
         "matching",
         "Matching",
-        (6, 7),
+        work_months(Phase.MATCHING),
         _item("Indeling in clubs en leerbijeenkomsten", per_participant="1"),
         _item("Voorstel matching accorderen en aanpassingen doorvoeren", fixed="10"),
         _item("Communicatie deelnemers en inplannen dataslots", per_participant="0.25"),
@@ -142,7 +139,7 @@ DEFAULT_GROUPS: tuple[ActivityGroup, ...] = (
     _group(
         "closing",
         "Afronding",
-        (3, 4),
+        work_months(Phase.CLOSING),
         _item("Terugkommoment per club", per_participant="0.6"),
         _item("Korte rapportage geleerde lessen en leerproces", fixed="4", per_participant="0.5"),
         _item("Algehele evaluatie met de begeleidingscommissie", fixed="10"),
@@ -151,20 +148,27 @@ DEFAULT_GROUPS: tuple[ActivityGroup, ...] = (
     _group(
         "management",
         "Projectmanagement, afstemming en overleg",
-        tuple(m for m in CYCLE_MONTHS if m != 8),
+        work_months(),
         _item("Projectmanagement, afstemming en overleg", fixed="40"),
     ),
 )
 """The report's appendix E (totals 116 h fixed + 22.8 h per participant).
 
-Month placement is ours: the report only says the peak is Sep–Mar and summer
-is nearly empty. Project management runs all year except August."""
+Month placement is ours, from the cycle table: the report only says the peak
+is Sep–Mar and summer is nearly empty. A group falls in the months of its phase
+within the cycle year (werving: May only; selectie May–Jun and matching
+Jun–Jul, their ``work`` windows); project management in every month some phase
+covers (all but August)."""
 
 
 class CapacityNorms(_Frozen):
     """The executor's norms: activity groups with fixed and per-participant hours."""
 
-    groups: tuple[ActivityGroup, ...] = DEFAULT_GROUPS
+    groups: tuple[ActivityGroup, ...] = Field(
+        DEFAULT_GROUPS,
+        description="Een activiteitengroep: de posten (vaste uren en uren per deelnemer) en de "
+        "maanden (1–12) waarover de uren worden verdeeld.",
+    )
 
     @model_validator(mode="after")
     def _unique_keys(self) -> CapacityNorms:
@@ -278,7 +282,8 @@ def format_table(rows: list[Capacity], norms: CapacityNorms) -> str:
     for group in norms.groups:
         lines.append(_row(group.label, [format_hours(r.groups[group.key]) for r in rows]))
     lines.append("")
-    lines.append("Uren per maand (mei … april):")
+    first, last = MONTHS[CYCLE_MONTHS[0] - 1], MONTHS[CYCLE_MONTHS[-1] - 1]
+    lines.append(f"Uren per maand ({first} … {last}):")
     for month in CYCLE_MONTHS:
         lines.append(_row(MONTH_NAMES[month], [format_hours(r.months[month]) for r in rows]))
     lines.append("")

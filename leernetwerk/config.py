@@ -4,6 +4,11 @@ Every field has a default and is validated; unknown keys are an error with a
 "bedoelde u …?" suggestion, so a typo in a weight name never silently does
 nothing. Weights are non-negative except ``clubs.region`` (signed: positive
 clusters clubs by province for short travel, negative spreads them).
+
+Every field carries a Dutch ``description``: it is the comment of that key in
+the ``cycle.toml`` that ``leernetwerk init`` writes (:mod:`leernetwerk.cycle.init`),
+so the text a user reads lives in one place. Dates come from the cycle table
+(:mod:`leernetwerk.timeline`).
 """
 
 from __future__ import annotations
@@ -19,47 +24,103 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from leernetwerk.capacity import CapacityNorms
 from leernetwerk.domain import DEFAULT_EXECUTION_VARIANTS, DEFAULT_THEMES, Theme, ThemeCatalogue
 from leernetwerk.errors import Problem, UserError, did_you_mean
+from leernetwerk.timeline import (
+    MONTHS,
+    REFERENCE_YEAR,
+    default_deadline,
+    round_numbers,
+    rounds_text,
+)
 
 
 class Section(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+def _default_deadline_text() -> str:
+    """'1 mei van budget_year + 1', from the cycle table."""
+    day = default_deadline(REFERENCE_YEAR)
+    return f"{day.day} {MONTHS[day.month - 1]} van budget_year + {day.year - REFERENCE_YEAR}"
+
+
+ROUNDS = len(round_numbers())
+"""Rounds of learning sessions in the cycle table (round 1 Sep–Dec, round 2 Jan–Mar)."""
+
+
 class CycleSection(Section):
-    name: str = "2026-2027"
-    budget_year: int = Field(2025, ge=2020, le=2100)
-    places: int = Field(30, ge=1)
-    registration_deadline: dt.date | None = None
-    """Inclusive deadline; default 1 May of budget_year + 1 (docs/domain.md §3)."""
-    execution_variants: tuple[str, ...] = DEFAULT_EXECUTION_VARIANTS
-    allow_incomplete: bool = False
-    """Whether incomplete registrations may be selected."""
-    organisation_places: int = Field(1, ge=1)
-    """Places an organisation takes in the selection."""
+    name: str = Field(
+        "2026-2027",
+        description="Naam van de cyclus (mei van budget_year + 1 tot en met april van "
+        "budget_year + 2); staat in de uitvoer en in 'Eerder deelgenomen'.",
+    )
+    budget_year: int = Field(
+        2025,
+        ge=2020,
+        le=2100,
+        description="Begrotingsjaar T waar de cyclus bij hoort; alle data van de cyclus "
+        "volgen hieruit.",
+    )
+    places: int = Field(
+        30, ge=1, description="Aantal plaatsen: hoogstens zoveel aanmelders worden geselecteerd."
+    )
+    registration_deadline: dt.date | None = Field(
+        None,
+        description="Laatste dag waarop aanmeldingen meetellen (inclusief); zonder deze "
+        f"instelling {_default_deadline_text()}.",
+    )
+    execution_variants: tuple[str, ...] = Field(
+        DEFAULT_EXECUTION_VARIANTS,
+        description="Toegestane waarden in de kolom 'Uitvoeringsvariant' van het aanmeldformulier.",
+    )
+    allow_incomplete: bool = Field(
+        False,
+        description="Of onvolledige aanmeldingen (zonder zelfevaluatie of thema's) geselecteerd "
+        "mogen worden; bij false worden ze vermeld met wat ontbreekt en nooit geselecteerd.",
+    )
+    organisation_places: int = Field(
+        1,
+        ge=1,
+        description="Aantal plaatsen dat een uitvoeringsorganisatie in de selectie inneemt.",
+    )
 
     @property
     def deadline(self) -> dt.date:
-        return self.registration_deadline or dt.date(self.budget_year + 1, 5, 1)
+        """The configured deadline, else the one of the cycle table (1 May T+1)."""
+        return self.registration_deadline or default_deadline(self.budget_year)
 
 
 class ThemesSection(Section):
-    catalogue: tuple[Theme, ...] = DEFAULT_THEMES
+    catalogue: tuple[Theme, ...] = Field(
+        DEFAULT_THEMES,
+        description="Eén [[themes.catalogue]]-tabel per hoofdthema, in weergavevolgorde. De "
+        "tabbladen Zelfevaluatie en Leerthemas van het aanmeldformulier gebruiken deze namen.",
+    )
 
     def as_catalogue(self) -> ThemeCatalogue:
         return ThemeCatalogue(themes=self.catalogue)
 
 
 class SelectionSection(Section):
-    balance_tolerance: int = Field(2, ge=0)
-    """Hard: |deficit − (surplus + neutral)| ≤ tolerance among the selected, when feasible."""
+    balance_tolerance: int = Field(
+        2,
+        ge=0,
+        description="Harde regel: |tekort − (overschot + neutraal)| onder de geselecteerden is "
+        "hoogstens dit, zolang de aanmeldingen dat toelaten.",
+    )
 
 
 class ClubsSection(Section):
-    min_size: int = Field(8, ge=2)
-    max_size: int = Field(12, ge=2)
-    target_size: int = Field(10, ge=2)
-    balance_tolerance: int = Field(2, ge=0)
-    """Hard: |2·deficit − size| ≤ tolerance in every club, when feasible."""
+    min_size: int = Field(8, ge=2, description="Kleinste club (aantal deelnemers).")
+    max_size: int = Field(12, ge=2, description="Grootste club.")
+    target_size: int = Field(
+        10, ge=2, description="Gewenste clubgrootte (min_size ≤ target_size ≤ max_size)."
+    )
+    balance_tolerance: int = Field(
+        2,
+        ge=0,
+        description="Harde regel: |2 × tekort − clubgrootte| is in elke club hoogstens dit, "
+        "zolang dat kan.",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> ClubsSection:
@@ -69,10 +130,20 @@ class ClubsSection(Section):
 
 
 class SessionsSection(Section):
-    min_size: int = Field(2, ge=2)
-    max_size: int = Field(3, ge=2, le=3)
-    """Sessions of four or more are never allowed (the pilot saw depth suffer)."""
-    rounds: int = Field(2, ge=1, le=2)
+    min_size: int = Field(2, ge=2, description="Kleinste leerbijeenkomst (aantal deelnemers).")
+    max_size: int = Field(
+        3,
+        ge=2,
+        le=3,
+        description="Grootste leerbijeenkomst; 4 of meer is nooit toegestaan (de pilot zag de "
+        "diepgang dan afnemen).",
+    )
+    rounds: int = Field(
+        ROUNDS,
+        ge=1,
+        le=ROUNDS,
+        description=f"Aantal rondes leerbijeenkomsten ({rounds_text()}): 1 tot en met {ROUNDS}.",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> SessionsSection:
@@ -82,134 +153,265 @@ class SessionsSection(Section):
 
 
 class SelectionWeights(Section):
-    safety_net: float = Field(100.0, ge=0)
-    """Per selected registrant: weight × priority (aanvullend 2, regulier 1, geen 0)."""
-    balance: float = Field(20.0, ge=0)
-    """Penalty per unit of |deficit − other| among the selected."""
-    province_spread: float = Field(6.0, ge=0)
-    """Per distinct province represented (members of organisations count)."""
-    size_spread: float = Field(4.0, ge=0)
-    """Per distinct size class represented."""
-    variant_spread: float = Field(4.0, ge=0)
-    """Per distinct execution variant represented."""
-    earlier_participation: float = Field(30.0, ge=0)
-    """Penalty per selected registrant that took part in an earlier cycle."""
+    safety_net: float = Field(
+        100.0,
+        ge=0,
+        description="Per geselecteerde: gewicht × prioriteit van het vangnet (aanvullend 2, "
+        "regulier 1, geen 0).",
+    )
+    balance: float = Field(
+        20.0,
+        ge=0,
+        description="Straf per eenheid |tekort − (overschot + neutraal)| onder de geselecteerden.",
+    )
+    province_spread: float = Field(
+        6.0,
+        ge=0,
+        description="Per vertegenwoordigde provincie (leden van organisaties tellen mee).",
+    )
+    size_spread: float = Field(
+        4.0,
+        ge=0,
+        description="Per vertegenwoordigde grootteklasse (klein, middel, groot, zeer groot).",
+    )
+    variant_spread: float = Field(
+        4.0, ge=0, description="Per vertegenwoordigde uitvoeringsvariant."
+    )
+    earlier_participation: float = Field(
+        30.0, ge=0, description="Straf per geselecteerde die al aan een eerdere cyclus deelnam."
+    )
 
 
 class ClubWeights(Section):
-    shared_themes: float = Field(3.0, ge=0)
-    """Per pair in a club, per shared chosen theme, weighted by rank."""
-    similar_profile: float = Field(1.0, ge=0)
-    """Per pair in a club: similarity of self-evaluation profiles."""
-    similar_size: float = Field(1.0, ge=0)
-    """Per pair in a club in the same size class."""
-    same_variant: float = Field(1.0, ge=0)
-    """Per pair in a club with the same execution variant."""
-    region: float = 0.0
-    """Signed, per pair in a club in the same province: > 0 clusters, < 0 spreads."""
-    stability: float = Field(50.0, ge=0)
-    """With ``--keep``: per participant that stays in its earlier club."""
-    host_shortfall: float = Field(100.0, ge=0)
-    """Penalty per host a club lacks to give every session over the cycle its own
-    host (so nobody needs to host twice)."""
+    shared_themes: float = Field(
+        3.0,
+        ge=0,
+        description="Per paar in een club, per gedeeld gekozen thema, gewogen naar rangorde.",
+    )
+    similar_profile: float = Field(
+        1.0, ge=0, description="Per paar in een club: hoe gelijk hun zelfevaluaties zijn."
+    )
+    similar_size: float = Field(
+        1.0, ge=0, description="Per paar in een club uit dezelfde grootteklasse."
+    )
+    same_variant: float = Field(
+        1.0, ge=0, description="Per paar in een club met dezelfde uitvoeringsvariant."
+    )
+    region: float = Field(
+        0.0,
+        description="Met teken, per paar in een club uit dezelfde provincie: > 0 clustert clubs "
+        "per regio (korte reistijd naar de fysieke bijeenkomsten), < 0 spreidt ze, 0 negeert "
+        "de regio.",
+    )
+    stability: float = Field(
+        50.0, ge=0, description="Met --keep: per deelnemer die in zijn eerdere club blijft."
+    )
+    host_shortfall: float = Field(
+        100.0,
+        ge=0,
+        description="Straf per ontbrekende host in een club (zodat niemand twee keer hoeft te "
+        "hosten).",
+    )
+    """Per host a club lacks to give every session over the cycle its own host."""
 
 
 class SessionWeights(Section):
-    shared_themes: float = Field(4.0, ge=0)
-    """Per pair in a session, per shared chosen theme, weighted by rank."""
-    learner_bringer: float = Field(3.0, ge=0)
-    """Per (learner, bringer) pair on a theme the learner chose."""
-    similar_level: float = Field(1.0, ge=0)
-    """Per pair with equal level on a theme both chose (depth)."""
-    balance_mix: float = Field(3.0, ge=0)
-    """Per session with both a deficit and a surplus/neutral member."""
-    size_gap: float = Field(1.0, ge=0)
-    """Penalty per pair in a session that is two or more size classes apart."""
-    first_choice: float = Field(5.0, ge=0)
-    """Per member whose first-choice theme is a theme of one of its sessions."""
-    stability: float = Field(20.0, ge=0)
-    """With ``--keep``: per member that keeps its earlier session."""
-    met_before: float = Field(1000.0, ge=0)
-    """Penalty per session in which a pair meets that already met in an earlier
-    cycle (hard unless impossible)."""
-    host_twice: float = Field(1000.0, ge=0)
-    """Penalty per extra session in which a member is the only one who may host
-    (hosting must rotate)."""
+    shared_themes: float = Field(
+        4.0,
+        ge=0,
+        description="Per paar in een leerbijeenkomst, per gedeeld gekozen thema, gewogen naar "
+        "rangorde.",
+    )
+    learner_bringer: float = Field(
+        3.0,
+        ge=0,
+        description="Per paar (haler, brenger) op een thema dat de haler koos (haler scoort "
+        "1–2, brenger 3–4).",
+    )
+    similar_level: float = Field(
+        1.0,
+        ge=0,
+        description="Per paar met hetzelfde niveau op een thema dat beiden kozen (verdieping).",
+    )
+    balance_mix: float = Field(
+        3.0,
+        ge=0,
+        description="Per leerbijeenkomst met zowel een deelnemer met een tekort als een met "
+        "een overschot of neutraal saldo.",
+    )
+    size_gap: float = Field(
+        1.0,
+        ge=0,
+        description="Straf per paar in een leerbijeenkomst dat twee of meer grootteklassen uit "
+        "elkaar ligt.",
+    )
+    first_choice: float = Field(
+        5.0,
+        ge=0,
+        description="Per deelnemer van wie het eerstgekozen thema een thema van een van zijn "
+        "leerbijeenkomsten is.",
+    )
+    stability: float = Field(
+        20.0,
+        ge=0,
+        description="Met --keep: per deelnemer die zijn eerdere leerbijeenkomst houdt.",
+    )
+    met_before: float = Field(
+        1000.0,
+        ge=0,
+        description="Straf per leerbijeenkomst met een paar dat elkaar in een eerdere cyclus al "
+        "trof (hard, tenzij het niet anders kan).",
+    )
+    """Per session in which a pair meets that already met in an earlier cycle."""
+    host_twice: float = Field(
+        1000.0,
+        ge=0,
+        description="Straf per extra leerbijeenkomst waarin een deelnemer de enige is die mag "
+        "hosten (het hosten moet rouleren).",
+    )
+    """Per extra session in which a member is the only one who may host."""
 
 
 class Weights(Section):
-    selection: SelectionWeights = SelectionWeights()
-    clubs: ClubWeights = ClubWeights()
-    sessions: SessionWeights = SessionWeights()
+    selection: SelectionWeights = Field(
+        SelectionWeights(), description="Gewichten van de selectie."
+    )
+    clubs: ClubWeights = Field(ClubWeights(), description="Gewichten van de clubindeling.")
+    sessions: SessionWeights = Field(
+        SessionWeights(), description="Gewichten van de leerbijeenkomsten."
+    )
 
 
 class ClubPin(Section):
-    name: str
-    club: int = Field(ge=1)
+    name: str = Field(description="Naam van de deelnemer, zoals in het aanmeldformulier.")
+    club: int = Field(ge=1, description="Nummer van de club (vanaf 1).")
 
 
 class TogetherPin(Section):
-    members: tuple[str, str]
-    round: int = Field(ge=1, le=2)
+    members: tuple[str, str] = Field(description="De twee deelnemers.")
+    round: int = Field(ge=1, le=ROUNDS, description="De ronde (1 of 2).")
 
 
 class HostPin(Section):
-    name: str
-    round: int = Field(ge=1, le=2)
+    name: str = Field(description="Naam van de deelnemer die host.")
+    round: int = Field(ge=1, le=ROUNDS, description="De ronde (1 of 2).")
 
 
 class Pins(Section):
     """Stuurgroep decisions the engines must honour on every rerun."""
 
-    select: tuple[str, ...] = ()
-    """Always select these registrants."""
-    exclude: tuple[str, ...] = ()
-    """Never select these registrants."""
-    club: tuple[ClubPin, ...] = ()
-    """Put a participant in club k (1-based)."""
-    apart: tuple[tuple[str, str], ...] = ()
-    """These two never in the same club or session."""
-    together: tuple[TogetherPin, ...] = ()
-    """These two in the same session in the given round."""
-    host: tuple[HostPin, ...] = ()
-    """This participant hosts a session in the given round."""
+    select: tuple[str, ...] = Field(
+        (), description='Selecteer deze aanmelders altijd, bijvoorbeeld ["Zwolle"].'
+    )
+    exclude: tuple[str, ...] = Field(
+        (), description='Selecteer deze aanmelders nooit, bijvoorbeeld ["Rotterdam"].'
+    )
+    club: tuple[ClubPin, ...] = Field(
+        (),
+        description="Zet een deelnemer in club k (vanaf 1), bijvoorbeeld "
+        '[{ name = "Zwolle", club = 1 }].',
+    )
+    apart: tuple[tuple[str, str], ...] = Field(
+        (),
+        description="Deze twee nooit in dezelfde club of leerbijeenkomst, bijvoorbeeld "
+        '[["Zwolle", "Leeuwarden"]].',
+    )
+    together: tuple[TogetherPin, ...] = Field(
+        (),
+        description="Deze twee samen in een leerbijeenkomst in de gegeven ronde, bijvoorbeeld "
+        '[{ members = ["Assen", "Emmen"], round = 1 }].',
+    )
+    host: tuple[HostPin, ...] = Field(
+        (),
+        description="Deze deelnemer host een leerbijeenkomst in de gegeven ronde, bijvoorbeeld "
+        '[{ name = "Tilburg", round = 2 }].',
+    )
 
 
 class SolverSection(Section):
     """CP-SAT settings. Only a deterministic time limit is used, so results
     do not depend on machine speed; see docs for the measured effect."""
 
-    seed: int = 0
-    num_workers: int = Field(2, ge=1, le=16)
+    seed: int = Field(0, description="Startwaarde (seed) van de solver.")
+    num_workers: int = Field(
+        2,
+        ge=1,
+        le=16,
+        description="Aantal zoekprocessen; bij meer dan één wisselt CP-SAT ze af, zodat runs "
+        "reproduceerbaar blijven.",
+    )
     """More than one worker always runs with ``interleave_search``, CP-SAT's
     reproducible parallel mode (OR-Tools issue 2793); see docs/determinism.md."""
-    selection_num_workers: int = Field(1, ge=1, le=16)
-    """Workers for the selection solves: small models, re-solved once per rejected
-    registrant for its forcing cost, where one worker is by far the fastest
-    (national example: 1 s with 1 worker, 91 s with 2 interleaved)."""
-    max_deterministic_time: float = Field(20.0, gt=0)
-    """Per selection solve, in CP-SAT's deterministic time units (about seconds)."""
-    club_deterministic_time: float = Field(1.0, gt=0)
-    """For the club model: its heuristic start is near its best; longer buys nothing
-    measurable (docs/benchmark-matching.md)."""
-    session_deterministic_time: float = Field(1.0, gt=0)
-    """Per club, for the session model: good solutions come early, more time mostly
-    tightens the bound (docs/benchmark-matching.md)."""
-    forcing_cost_budget: float = Field(60.0, ge=0)
-    """Deterministic time for all 'what would forcing X in cost' re-solves together."""
+    selection_num_workers: int = Field(
+        1,
+        ge=1,
+        le=16,
+        description="Zoekprocessen voor de selectie: kleine modellen die per afgewezen aanmelder "
+        "opnieuw worden opgelost, waarvoor één proces verreweg het snelst is.",
+    )
+    """National example: 1 s with 1 worker, 91 s with 2 interleaved."""
+    max_deterministic_time: float = Field(
+        20.0,
+        gt=0,
+        description="Per selectieberekening, in deterministische tijdseenheden van CP-SAT "
+        "(ongeveer seconden).",
+    )
+    club_deterministic_time: float = Field(
+        1.0,
+        gt=0,
+        description="Voor het clubmodel, in deterministische tijdseenheden (de startoplossing "
+        "ligt dicht bij de beste; meer tijd levert meetbaar niets op).",
+    )
+    """docs/benchmark-matching.md."""
+    session_deterministic_time: float = Field(
+        1.0,
+        gt=0,
+        description="Per club, voor het model van de leerbijeenkomsten, in deterministische "
+        "tijdseenheden (goede oplossingen komen vroeg).",
+    )
+    """More time mostly tightens the bound (docs/benchmark-matching.md)."""
+    forcing_cost_budget: float = Field(
+        60.0,
+        ge=0,
+        description="Deterministische tijd voor alle herberekeningen 'wat kost het om X toch "
+        "te selecteren' samen.",
+    )
 
 
 class CycleConfig(Section):
-    cycle: CycleSection = CycleSection()
-    themes: ThemesSection = ThemesSection()
-    selection: SelectionSection = SelectionSection()
-    clubs: ClubsSection = ClubsSection()
-    sessions: SessionsSection = SessionsSection()
-    weights: Weights = Weights()
-    pins: Pins = Pins()
-    solver: SolverSection = SolverSection()
-    capacity: CapacityNorms = CapacityNorms()
-    """The executor's hour norms per activity group (default: the report's appendix E)."""
+    cycle: CycleSection = Field(
+        CycleSection(),
+        description="De cyclus zelf: naam, begrotingsjaar, plaatsen en regels voor de "
+        "aanmeldingen.",
+    )
+    themes: ThemesSection = Field(
+        ThemesSection(), description="De themacatalogus van deze cyclus (per cyclus aan te passen)."
+    )
+    selection: SelectionSection = Field(
+        SelectionSection(), description="Harde regels van de selectie."
+    )
+    clubs: ClubsSection = Field(ClubsSection(), description="Grootte en balans van de clubs.")
+    sessions: SessionsSection = Field(
+        SessionsSection(), description="Grootte en aantal rondes van de leerbijeenkomsten."
+    )
+    weights: Weights = Field(
+        Weights(), description="Gewichten van de zachte criteria; 0 zet een criterium uit."
+    )
+    pins: Pins = Field(
+        Pins(),
+        description="Besluiten van de stuurgroep die elke nieuwe run respecteert; namen zoals "
+        "in het aanmeldformulier. Standaard leeg.",
+    )
+    solver: SolverSection = Field(
+        SolverSection(),
+        description="Instellingen van CP-SAT. Alleen een deterministische tijdslimiet, zodat "
+        "dezelfde invoer op elke computer hetzelfde voorstel geeft.",
+    )
+    capacity: CapacityNorms = Field(
+        CapacityNorms(),
+        description="De urennormen van de uitvoerder per activiteitengroep (standaard die uit "
+        "bijlage E van het rapport); gebruikt door 'leernetwerk capacity'.",
+    )
 
     @property
     def catalogue(self) -> ThemeCatalogue:

@@ -98,8 +98,8 @@ def size_class(inhabitants: int) -> str:
 class Theme(Frozen):
     """A main theme of the catalogue with its subthemes."""
 
-    name: str
-    subthemes: tuple[str, ...] = ()
+    name: str = Field(description="Naam van het hoofdthema.")
+    subthemes: tuple[str, ...] = Field((), description="De subthema's (mag leeg zijn).")
 
 
 DEFAULT_THEMES: tuple[Theme, ...] = (

@@ -256,7 +256,8 @@ def rule_table() -> str:
     from matching.rules import rules_in_display_order
 
     lines = [
-        "| key | label (Dutch) | kind | stage | weight key | check | where the engine enforces it |",
+        "| key | label (Dutch) | kind | stage | weight key | check "
+        "| where the engine enforces it |",
         "|---|---|---|---|---|---|---|",
     ]
     for rule in rules_in_display_order():

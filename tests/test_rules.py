@@ -19,10 +19,9 @@ checker and records which of these tests catch it.
 
 from __future__ import annotations
 
-import dataclasses
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,8 +47,7 @@ from leernetwerk.proposal import (
 )
 from leernetwerk.reports.checks import check_proposal
 from matching.engine import match
-from matching.errors import RuleConflict
-from matching.rules import RULES, RuleKind, check_layout
+from matching.rules import RULES, check_layout
 from tests.factories import THEMES, registration
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,7 +72,7 @@ def small_config(**sections: dict[str, Any]) -> CycleConfig:
 
 
 def base_people(
-    deficit: set[str] = DEFICIT, not_host: set[str] = frozenset()  # type: ignore[assignment]
+    deficit: Collection[str] = DEFICIT, not_host: Collection[str] = ()
 ) -> dict[str, Registration]:
     return {
         n: registration(
@@ -105,9 +103,7 @@ def two_rounds(club: int, a: str, b: str, c: str, d: str) -> dict[int, list[Sess
     }
 
 
-def layout_of(
-    clubs: Sequence[Sequence[str]], rounds: dict[int, list[Session]]
-) -> Layout:
+def layout_of(clubs: Sequence[Sequence[str]], rounds: dict[int, list[Session]]) -> Layout:
     return Layout(
         clubs=tuple(Club(id=i, members=tuple(m)) for i, m in enumerate(clubs, start=1)),
         rounds=tuple(Round(round=r, sessions=tuple(s)) for r, s in sorted(rounds.items())),
@@ -277,7 +273,10 @@ def test_every_rule_has_a_case_that_breaks_it() -> None:
 
 def test_the_base_layout_breaks_no_rule() -> None:
     case = Case(BASE)
-    assert check_layout(BASE, case.people, case.config, selected=NAMES, registrations=case.people) == []
+    assert (
+        check_layout(BASE, case.people, case.config, selected=NAMES, registrations=case.people)
+        == []
+    )
 
 
 def table_verdict(case: Case) -> dict[str, bool]:
@@ -301,9 +300,7 @@ def proposal_of(case: Case) -> tuple[Proposal, Registrations]:
         input_sha256="0" * 64,
         config_sha256="0" * 64,
         seed=0,
-        selection=tuple(
-            SelectionEntry(name=n, selected=n in case.selected) for n in case.people
-        ),
+        selection=tuple(SelectionEntry(name=n, selected=n in case.selected) for n in case.people),
         clubs=case.layout.clubs,
         rounds=case.layout.rounds,
     )
@@ -507,7 +504,9 @@ def tempt_pin_club() -> Temptation:
 
 
 def tempt_pin_apart() -> Temptation:
-    return Temptation(mixed_clusters(), config_of(TWO_CLUBS, pins={"apart": [["A0", "A1"]]}), "clubs")
+    return Temptation(
+        mixed_clusters(), config_of(TWO_CLUBS, pins={"apart": [["A0", "A1"]]}), "clubs"
+    )
 
 
 def tempt_club_hosts() -> Temptation:

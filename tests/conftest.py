@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -41,3 +42,14 @@ def make_xlsx(tmp_path: Path) -> Callable[..., Path]:
         return build_xlsx(tmp_path / name, sheets)
 
     return make
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Mutation testing: ``LEERNETWERK_MUTANT=model:KEY`` or ``check:KEY`` loosens one
+    rule of the rule table for the whole session (``benchmarks/mutants.py`` sets it).
+    Does nothing when the variable is unset."""
+    mutant = os.environ.get("LEERNETWERK_MUTANT")
+    if mutant:
+        from benchmarks.mutants import apply
+
+        apply(mutant)

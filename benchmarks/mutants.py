@@ -61,13 +61,15 @@ def _without_model_function(key: str, setter: Setter) -> None:
 
 def _without_selection_criterion(name: str, setter: Setter) -> None:
     """A hard criterion of the selection model adds nothing."""
-    import matching.selection
+    import matching.selection_criteria
+    import matching.selection_model
 
     criteria = tuple(
         dataclasses.replace(c, build=lambda m: []) if c.name == name else c
-        for c in matching.selection.CRITERIA
+        for c in matching.selection_criteria.CRITERIA
     )
-    setter(matching.selection, "CRITERIA", criteria)
+    # The model module imported the table by name: replace it where it is read.
+    setter(matching.selection_model, "CRITERIA", criteria)
 
 
 def _places(setter: Setter) -> None:

@@ -20,12 +20,12 @@ from pydantic import BaseModel, ConfigDict
 from leernetwerk.compare import ScoreChange, criterion_changes, score_table
 from leernetwerk.config import CycleConfig, config_sha256, load_cycle_config
 from leernetwerk.domain import Registration, Registrations
-from leernetwerk.errors import Problem, UserError, did_you_mean
+from leernetwerk.errors import Problem, UserError
 from leernetwerk.fsutil import sha256_file
 from leernetwerk.history import load_history
 from leernetwerk.intake import load_registrations
 from leernetwerk.layout_io import EditedLayout, HostConflict, read_edited_workbook
-from leernetwerk.proposal import Layout, Proposal, load_proposal
+from leernetwerk.proposal import Proposal, load_proposal
 from matching.rules import BY_KEY, check_layout
 from matching.scoring import score_layout
 
@@ -189,29 +189,6 @@ def host_conflict_breaks(
     return breaks
 
 
-def unknown_session_members(
-    layout: Layout, participants: Mapping[str, Registration]
-) -> list[RuleBreak]:
-    """Hard: every name in a session is a selected participant (clubs are checked elsewhere)."""
-    in_clubs = layout.club_of()
-    seen: dict[str, None] = {}
-    for _round, session in layout.sessions():
-        for name in session.members:
-            if name not in participants and name not in in_clubs:
-                seen[name] = None
-    return [
-        RuleBreak(
-            rule="in_one_club",
-            label=UNKNOWN_MEMBER_LABEL,
-            message=f"'{name}' staat in een sessie maar is geen geselecteerde deelnemer."
-            + did_you_mean(name, participants),
-            names=(name,),
-            hard=True,
-        )
-        for name in seen
-    ]
-
-
 def earlier_pairs(proposal_path: Path) -> frozenset[frozenset[str]]:
     """Pairs that met in earlier decided cycles, when the proposal is a run record
     inside a cycle folder (``cycles/<name>/runs/<run>/proposal.json``)."""
@@ -257,7 +234,6 @@ def rule_breaks(
         if not (v.rule == "session_host" and tuple(v.names) in conflicted)
     ]
     breaks += host_conflict_breaks(edited.host_conflicts, participants)
-    breaks += unknown_session_members(edited.layout, participants)
     return breaks
 
 

@@ -14,7 +14,6 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-
 FILE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".toml", ".json", ".csv")
 """A ``Problem.sheet`` ending in one of these names a file rather than a sheet."""
 

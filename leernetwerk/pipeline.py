@@ -8,6 +8,7 @@ everything has succeeded, and then all files at once
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import platform
 import time
@@ -42,6 +43,8 @@ class RunOutput:
     config: CycleConfig
     config_text: str
     run_record: dict
+    met_before: frozenset[frozenset[str]] = frozenset()
+    """Pairs that met in an earlier decided cycle (the outputs check them too)."""
 
 
 def config_text(cycle_path: Path | None, config: CycleConfig) -> str:
@@ -218,25 +221,28 @@ def run_pipeline(inputs: RunInputs, progress: Progress | None = None) -> RunOutp
         "wall_time": round(time.perf_counter() - started, 3),
     }
     return RunOutput(
-        proposal, registrations, config, config_text(inputs.cycle_path, config), record
+        proposal,
+        registrations,
+        config,
+        config_text(inputs.cycle_path, config),
+        record,
+        met_before=frozenset(history.met_pairs),
     )
 
 
 def _ortools_version() -> str:
-    import ortools
-
-    return ortools.__version__
+    return importlib.metadata.version("ortools")
 
 
 def write_run(output: RunOutput, out: Path, *, force: bool, inputs: tuple[Path, ...]) -> list[Path]:
     """Write proposal.json, proposal.xlsx, report.html, cycle.toml and run.json, all or nothing."""
     from leernetwerk.reports import write_proposal_workbook, write_report_html
 
-    p, regs, cfg = output.proposal, output.registrations, output.config
+    p, regs, cfg, met = output.proposal, output.registrations, output.config, output.met_before
     writers = {
         "proposal.json": lambda path: path.write_text(p.to_json(), encoding="utf-8"),
-        "proposal.xlsx": lambda path: write_proposal_workbook(p, regs, cfg, path),
-        "report.html": lambda path: write_report_html(p, regs, cfg, path),
+        "proposal.xlsx": lambda path: write_proposal_workbook(p, regs, cfg, path, met),
+        "report.html": lambda path: write_report_html(p, regs, cfg, path, met),
         "cycle.toml": lambda path: path.write_text(output.config_text, encoding="utf-8"),
         "run.json": lambda path: path.write_text(
             json.dumps(output.run_record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

@@ -17,6 +17,7 @@ from functools import cached_property
 
 from leernetwerk.config import CycleConfig
 from leernetwerk.domain import Registration
+from leernetwerk.errors import did_you_mean
 from leernetwerk.proposal import Layout, Session
 from matching.club_sizes import club_bounds, club_count, host_need, smallest_balance_tolerance
 from matching.errors import RuleConflict
@@ -115,10 +116,24 @@ def selection_pins(f: LayoutFacts) -> Iterator[Violation]:
 
 
 def in_one_club(f: LayoutFacts) -> Iterator[Violation]:
-    """Hard: every participant is in exactly one club, and nobody else is."""
+    """Hard: every participant is in exactly one club, and nobody else is in a club or
+    a session."""
     for name in f.participants:
         if not f.clubs_of.get(name):
             yield Violation("in_one_club", f"{name} zit in geen enkele club.", (name,))
+    strangers = dict.fromkeys(
+        name
+        for _, s in f.sessions
+        for name in s.members
+        if name not in f.participants and name not in f.clubs_of
+    )
+    for name in strangers:
+        yield Violation(
+            "in_one_club",
+            f"'{name}' staat in een bijeenkomst maar is geen geselecteerde deelnemer."
+            + did_you_mean(name, f.participants),
+            (name,),
+        )
     for name, clubs in f.clubs_of.items():
         if name not in f.participants:
             yield Violation("in_one_club", f"'{name}' is geen geselecteerde deelnemer.", (name,))

@@ -250,7 +250,7 @@ def test_unknown_name_in_a_session_is_broken_with_a_suggestion(
     edit(run / "proposal.xlsx", lambda wb: set_cell(wb, "Ronde 1", "Zwolle", "Deelnemer", "Zwole"))
     code, out, _ = check(capsys, str(run / "proposal.xlsx"))
     assert code == 1
-    assert "'Zwole' staat in een sessie maar is geen geselecteerde deelnemer" in out
+    assert "'Zwole' staat in een bijeenkomst maar is geen geselecteerde deelnemer" in out
     assert "Bedoelde u 'Zwolle'?" in out
     assert "Ronde 1: Zwolle zit in geen enkele bijeenkomst" in out
 

@@ -310,7 +310,8 @@ def proposal_of(case: Case) -> tuple[Proposal, Registrations]:
 def report_verdict(case: Case) -> dict[str, bool]:
     """Rule key → hard, for every rule the report's "Controle" finds broken."""
     proposal, registrations = proposal_of(case)
-    return {c.key: c.hard for c in check_proposal(proposal, registrations, case.config) if not c.ok}
+    checks = check_proposal(proposal, registrations, case.config, case.met_before)
+    return {c.key: c.hard for c in checks if not c.ok}
 
 
 def check_verdict(case: Case) -> dict[str, bool]:
@@ -352,27 +353,10 @@ def extra_stranger_in_a_session() -> Case:
     return Case(with_sessions(replace_session(1, 0, session(1, "Almere", "Breda", "Xanten"))))
 
 
-KNOWN_DIFFERENCES = {
-    "met_before": "the report's Controle is never given the met pairs of the cycle's history "
-    "(check_proposal has no met_before), so only check reports met_before",
-    "stranger_in_a_session": "a non-participant who is only in a session is in_one_club for "
-    "check (check.unknown_session_members) but no rule of the table reports it",
-}
-"""Verdicts on which the report and check disagree today (reported to the lead): the
-tests are strict xfails, so they fail (and must be unmarked) once fixed."""
-
 VERDICT_CASES = {**CASES, "stranger_in_a_session": extra_stranger_in_a_session}
 
 
-@pytest.mark.parametrize(
-    "key",
-    [
-        pytest.param(k, marks=pytest.mark.xfail(strict=True, reason=KNOWN_DIFFERENCES[k]))
-        if k in KNOWN_DIFFERENCES
-        else k
-        for k in sorted(VERDICT_CASES)
-    ],
-)
+@pytest.mark.parametrize("key", sorted(VERDICT_CASES))
 def test_report_and_check_give_the_same_verdict_rule_by_rule(key: str) -> None:
     case = VERDICT_CASES[key]()
     report, check = report_verdict(case), check_verdict(case)

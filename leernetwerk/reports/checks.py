@@ -33,7 +33,10 @@ class CheckResult:
 
 
 def proposal_facts(
-    proposal: Proposal, registrations: Registrations, config: CycleConfig
+    proposal: Proposal,
+    registrations: Registrations,
+    config: CycleConfig,
+    met_before: frozenset[frozenset[str]] = frozenset(),
 ) -> LayoutFacts:
     by_name = registrations.by_name()
     participants = {n: by_name[n] for n in proposal.selected if n in by_name}
@@ -41,17 +44,22 @@ def proposal_facts(
         layout=proposal.layout,
         participants=participants,
         config=config,
+        met_before=met_before,
         selected=proposal.selected,
         registrations=by_name,
     )
 
 
 def check_proposal(
-    proposal: Proposal, registrations: Registrations, config: CycleConfig
+    proposal: Proposal,
+    registrations: Registrations,
+    config: CycleConfig,
+    met_before: frozenset[frozenset[str]] = frozenset(),
 ) -> list[CheckResult]:
     """Every rule of the rule table on the proposal, in display order. Without clubs
-    (a selection-only proposal) only the selection rules are checked."""
-    facts = proposal_facts(proposal, registrations, config)
+    (a selection-only proposal) only the selection rules are checked. ``met_before``:
+    pairs that met in an earlier decided cycle (the cycle's history)."""
+    facts = proposal_facts(proposal, registrations, config, met_before)
     return [
         CheckResult(
             rule.label,

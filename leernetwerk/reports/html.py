@@ -57,18 +57,27 @@ def environment() -> Environment:
 
 
 def write_report_html(
-    proposal: Proposal, registrations: Registrations, config: CycleConfig, path: Path
+    proposal: Proposal,
+    registrations: Registrations,
+    config: CycleConfig,
+    path: Path,
+    met_before: frozenset[frozenset[str]] = frozenset(),
 ) -> None:
     """Write the stuurgroep report for ``proposal`` to ``path`` (UTF-8)."""
-    Path(path).write_text(render_report_html(proposal, registrations, config), encoding="utf-8")
+    html = render_report_html(proposal, registrations, config, met_before)
+    Path(path).write_text(html, encoding="utf-8")
 
 
 def render_report_html(
-    proposal: Proposal, registrations: Registrations, config: CycleConfig
+    proposal: Proposal,
+    registrations: Registrations,
+    config: CycleConfig,
+    met_before: frozenset[frozenset[str]] = frozenset(),
 ) -> str:
-    """The whole report as one HTML string."""
+    """The whole report as one HTML string; ``met_before``: pairs that met in an
+    earlier decided cycle (checked like ``leernetwerk check`` does)."""
     template = environment().get_template("report.html")
-    return template.render(report_context(proposal, registrations, config))
+    return template.render(report_context(proposal, registrations, config, met_before))
 
 
 @dataclass(frozen=True)
@@ -122,11 +131,14 @@ def texts(values: Iterable[object]) -> str:
 
 
 def report_context(
-    proposal: Proposal, registrations: Registrations, config: CycleConfig
+    proposal: Proposal,
+    registrations: Registrations,
+    config: CycleConfig,
+    met_before: frozenset[frozenset[str]] = frozenset(),
 ) -> dict[str, object]:
     """Every figure the templates show, already formatted in Dutch."""
     clubs = sorted(proposal.clubs, key=lambda c: c.id)
-    checks = check_proposal(proposal, registrations, config)
+    checks = check_proposal(proposal, registrations, config, met_before)
     sessions = {r.round: len(r.sessions) for r in proposal.rounds}
     total = selection_balance(proposal, registrations)
     cards = [

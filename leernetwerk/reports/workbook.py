@@ -65,7 +65,11 @@ SHEETS = ("Overzicht", "Selectie", "Clubs", "Heatmap", "Score")
 
 
 def write_proposal_workbook(
-    proposal: Proposal, registrations: Registrations, config: CycleConfig, path: Path
+    proposal: Proposal,
+    registrations: Registrations,
+    config: CycleConfig,
+    path: Path,
+    met_before: frozenset[frozenset[str]] = frozenset(),
 ) -> None:
     """Write the review workbook for ``proposal`` to ``path``.
 
@@ -73,7 +77,7 @@ def write_proposal_workbook(
     which takes care of never overwriting and never leaving partial output.
     """
     wb = new_workbook()
-    overview_sheet(wb.create_sheet("Overzicht"), proposal, registrations, config)
+    overview_sheet(wb.create_sheet("Overzicht"), proposal, registrations, config, met_before)
     selection_sheet(wb.create_sheet("Selectie"), proposal, registrations)
     clubs_sheet(wb.create_sheet("Clubs"), proposal, registrations)
     for number in round_numbers(proposal, config):
@@ -96,10 +100,14 @@ def make_printable(ws: Worksheet) -> None:
 
 
 def overview_sheet(
-    ws: Worksheet, proposal: Proposal, registrations: Registrations, config: CycleConfig
+    ws: Worksheet,
+    proposal: Proposal,
+    registrations: Registrations,
+    config: CycleConfig,
+    met_before: frozenset[frozenset[str]] = frozenset(),
 ) -> None:
     """Key figures as Onderdeel/Waarde rows, plus balance per club with a bar chart."""
-    checks = check_proposal(proposal, registrations, config)
+    checks = check_proposal(proposal, registrations, config, met_before)
     q = proposal.quality
     total = selection_balance(proposal, registrations)
     rows: list[tuple[str, Any]] = [

@@ -23,6 +23,7 @@ from leernetwerk.domain import (
     ThemeChoice,
 )
 from leernetwerk.intake import name_key, read_registrations
+from leernetwerk.names import normalise_name, normalise_text
 from leernetwerk.registrations_io import main_score_from_subscores, write_registrations
 
 CONFIG = CycleConfig()
@@ -34,10 +35,12 @@ PROPERTY_SETTINGS = settings(
 
 odd_text = st.text(
     st.characters(categories=["L", "M", "N", "P", "S", "Zs"]), min_size=1, max_size=16
-).map(str.strip)
-"""Printable unicode of every script, trimmed as intake trims cell text."""
+).map(normalise_text)
+"""Printable unicode of every script, in NFC and trimmed as intake normalises cell text."""
 cell_text = st.one_of(odd_text.filter(bool), st.sampled_from(FORMULA_LOOKING))
-list_item = cell_text.filter(lambda t: ";" not in t and "," not in t)
+name_text = cell_text.map(normalise_name).filter(bool)
+"""Names as intake stores them: also inner whitespace runs as one space."""
+list_item = name_text.filter(lambda t: ";" not in t and "," not in t)
 optional_text = st.one_of(st.just(""), cell_text)
 
 
@@ -74,7 +77,7 @@ def theme_choices(draw: st.DrawFn) -> tuple[ThemeChoice, ...]:
 
 @st.composite
 def registration_sets(draw: st.DrawFn) -> Registrations:
-    names = draw(st.lists(cell_text, min_size=1, max_size=6, unique_by=name_key))
+    names = draw(st.lists(name_text, min_size=1, max_size=6, unique_by=name_key))
     registrations = []
     for name in names:
         kind = draw(st.sampled_from(RegistrantKind))

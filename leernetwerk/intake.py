@@ -17,9 +17,8 @@ reader in :mod:`leernetwerk.workbook_reader`; both are re-exported here.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,7 +60,8 @@ from leernetwerk.intake_cells import (
     parse_score,
     parse_whole,
 )
-from leernetwerk.names import name_key, normalise_name, normalise_text
+from leernetwerk.intake_sheets import HEADER_ALIASES, map_columns, normalize_header, pick_sheet
+from leernetwerk.names import name_key, normalise_name
 from leernetwerk.registrations_io import (
     COL_BALANCE,
     COL_CONTACT,
@@ -90,7 +90,6 @@ from leernetwerk.registrations_io import (
 )
 from leernetwerk.workbook_guard import MAX_COLUMNS, MAX_ROWS, OLE_MAGIC
 from leernetwerk.workbook_reader import (
-    SheetInfo,
     Table,
     UncachedFormula,
     Unreadable,
@@ -117,164 +116,6 @@ MAX_REGISTRANTS = 500
 """Most rows in sheet Aanmeldingen. The Netherlands has 342 municipalities; selection
 time and memory grow quickly with the number of registrants (README, "Grenzen")."""
 
-HEADER_ALIASES: dict[str, str] = {
-    "email": COL_EMAIL,
-    "e-mailadres": COL_EMAIL,
-    "emailadres": COL_EMAIL,
-    "contact": COL_CONTACT,
-    "rangorde": COL_RANK,
-    "leerthema": COL_THEME,
-    "hoofdthema": COL_THEME,
-}
-"""Other spellings of column headers seen in practice (normalised) → contract name."""
-
-
-def normalize_header(text: Any) -> str:
-    """Key for matching sheet and column names: case, spacing, apostrophes, ``*``, Unicode form."""
-    value = normalise_text(str(text)) if text is not None else ""
-    value = value.replace("’", "'").replace("‘", "'").replace("`", "'").replace("'", "")
-    value = value.replace("*", "")
-    value = re.sub(r"\s*:\s*", ": ", value)
-    return " ".join(value.split()).casefold()
-
-
-def _hint(expected: str, present: Sequence[str]) -> str:
-    """A 'Bedoelde u …?' hint for the closest present name, or nothing."""
-    best = suggest(expected, present)
-    return f" Bedoelde u '{best}'?" if best is not None else ""
-
-
-def _quoted(sheets: Sequence[SheetInfo]) -> str:
-    shown = [f"'{s.title}'" + (" (verborgen)" if s.hidden else "") for s in sheets]
-    return ", ".join(shown[:-1]) + " en " + shown[-1] if len(shown) > 1 else shown[0]
-
-
-def pick_sheet(
-    sheets: Sequence[SheetInfo], name: str, problems: list[Problem]
-) -> SheetInfo | None:
-    """The sheet to read as the required sheet ``name``, never a hidden one silently.
-
-    Sheet names match on :func:`normalize_header`. One match is read (with a
-    warning when it is hidden). Of several, the one visible sheet is read, or
-    the visible sheet named exactly ``name``, with a warning naming the
-    others; otherwise the choice is the user's and all are named in an error.
-    """
-    key = normalize_header(name)
-    matches = [s for s in sheets if normalize_header(s.title) == key]
-    if not matches:
-        problems.append(
-            Problem(
-                sheet=name,
-                message=f"het verplichte blad '{name}' ontbreekt."
-                + _hint(name, [s.title for s in sheets]),
-            )
-        )
-        return None
-    visible = [s for s in matches if not s.hidden]
-    exact = [s for s in visible if s.title == name]
-    chosen = (
-        matches[0]
-        if len(matches) == 1
-        else visible[0]
-        if len(visible) == 1
-        else exact[0]
-        if len(exact) == 1
-        else None
-    )
-    if chosen is None:
-        problems.append(
-            Problem(
-                sheet=name,
-                message=f"de bladen {_quoted(matches)} heten allebei '{name}'; niet duidelijk is "
-                "welk blad de geldige gegevens bevat. Verwijder of hernoem de bladen die niet "
-                "gelezen moeten worden.",
-            )
-        )
-        return None
-    others = [s for s in matches if s is not chosen]
-    if others:
-        problems.append(
-            Problem(
-                severity=Severity.WARNING,
-                sheet=chosen.title,
-                message=f"dit blad wordt gelezen als '{name}'; {_quoted(others)} lijkt er ook op "
-                "maar wordt niet gelezen. Verwijder dat blad als het een oude kopie is.",
-            )
-        )
-    elif chosen.hidden:
-        problems.append(
-            Problem(
-                severity=Severity.WARNING,
-                sheet=chosen.title,
-                message="dit blad is verborgen, maar wordt wel gelezen als "
-                f"'{name}'. Maak het zichtbaar om de gegevens te controleren.",
-            )
-        )
-    return chosen
-
-
-def _map_columns(
-    table: Table,
-    known: Sequence[str],
-    required: Sequence[str],
-    problems: list[Problem],
-    warn_unknown: bool = True,
-) -> list[int]:
-    """Fill ``table.columns`` for the ``known`` columns; report missing required ones.
-
-    Returns the indexes of the columns that are not known, for the caller to
-    interpret (theme columns) or to warn about.
-    """
-    keys = {normalize_header(c): c for c in known}
-    keys.update({alias: c for alias, c in HEADER_ALIASES.items() if c in known})
-    unknown = []
-    for index, header in enumerate(table.headers):
-        if not header:
-            continue
-        column = keys.get(normalize_header(header))
-        if column is None:
-            unknown.append(index)
-        elif column in table.columns:
-            problems.append(
-                Problem(
-                    severity=Severity.WARNING,
-                    sheet=table.title,
-                    row=table.header_row,
-                    column=header,
-                    message=f"de kolom '{column}' staat er twee keer; "
-                    "alleen de eerste wordt gelezen.",
-                )
-            )
-        else:
-            table.columns[column] = index
-    for column in required:
-        if column not in table.columns:
-            problems.append(
-                Problem(
-                    sheet=table.title,
-                    row=table.header_row,
-                    column=column,
-                    message=f"de verplichte kolom '{column}' ontbreekt."
-                    + _hint(column, [h for h in table.headers if h]),
-                )
-            )
-    if warn_unknown:
-        for index in unknown:
-            header = table.headers[index]
-            hint = suggest(header, known)
-            problems.append(
-                Problem(
-                    severity=Severity.WARNING,
-                    sheet=table.title,
-                    row=table.header_row,
-                    column=header,
-                    message="onbekende kolom, wordt niet gelezen."
-                    + (f" Bedoelde u '{hint}'?" if hint else ""),
-                )
-            )
-    return unknown
-
-
 # --- the three sheets -----------------------------------------------------
 
 
@@ -292,7 +133,7 @@ class _Registered:
 def _read_registrations_sheet(
     table: Table, config: CycleConfig, problems: list[Problem]
 ) -> _Registered:
-    _map_columns(table, REGISTRATION_COLUMNS, REQUIRED_REGISTRATION_COLUMNS, problems)
+    map_columns(table, REGISTRATION_COLUMNS, REQUIRED_REGISTRATION_COLUMNS, problems)
     variants = list(config.cycle.execution_variants)
     parse_variant = choice_parser(
         {name_key(v): v for v in variants}, variants, "onbekende uitvoeringsvariant"
@@ -429,7 +270,7 @@ def _score_columns(
     table: Table, catalogue: ThemeCatalogue, problems: list[Problem]
 ) -> list[_ScoreColumn]:
     """Classify the Zelfevaluatie headers into main-theme and subtheme columns."""
-    unknown = _map_columns(table, [COL_NAME], [COL_NAME], problems, warn_unknown=False)
+    unknown = map_columns(table, [COL_NAME], [COL_NAME], problems, warn_unknown=False)
     options: dict[str, tuple[str, str | None]] = {}
     for theme in catalogue.themes:
         options[normalize_header(theme.name)] = (theme.name, None)
@@ -492,7 +333,7 @@ def _read_self_evaluations(
 def _read_theme_choices(
     table: Table, registered: _Registered, catalogue: ThemeCatalogue, problems: list[Problem]
 ) -> dict[str, tuple[ThemeChoice, ...]]:
-    _map_columns(table, THEME_COLUMNS, REQUIRED_THEME_COLUMNS, problems)
+    map_columns(table, THEME_COLUMNS, REQUIRED_THEME_COLUMNS, problems)
     parse_theme = choice_parser(
         {name_key(n): n for n in catalogue.names}, catalogue.names, "onbekend thema"
     )

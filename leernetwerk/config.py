@@ -12,13 +12,21 @@ import datetime as dt
 import json
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from leernetwerk.capacity import CapacityNorms
 from leernetwerk.domain import DEFAULT_EXECUTION_VARIANTS, DEFAULT_THEMES, Theme, ThemeCatalogue
 from leernetwerk.errors import Problem, UserError, did_you_mean
+from leernetwerk.names import normalise_name
 
 
 class Section(BaseModel):
@@ -134,31 +142,36 @@ class Weights(Section):
     sessions: SessionWeights = SessionWeights()
 
 
+PinName = Annotated[str, AfterValidator(normalise_name)]
+"""A registrant named in a pin, normalised as the intake normalises names (NFC, no
+invisible characters, single spaces), so it matches the workbook's spelling."""
+
+
 class ClubPin(Section):
-    name: str
+    name: PinName
     club: int = Field(ge=1)
 
 
 class TogetherPin(Section):
-    members: tuple[str, str]
+    members: tuple[PinName, PinName]
     round: int = Field(ge=1, le=2)
 
 
 class HostPin(Section):
-    name: str
+    name: PinName
     round: int = Field(ge=1, le=2)
 
 
 class Pins(Section):
     """Stuurgroep decisions the engines must honour on every rerun."""
 
-    select: tuple[str, ...] = ()
+    select: tuple[PinName, ...] = ()
     """Always select these registrants."""
-    exclude: tuple[str, ...] = ()
+    exclude: tuple[PinName, ...] = ()
     """Never select these registrants."""
     club: tuple[ClubPin, ...] = ()
     """Put a participant in club k (1-based)."""
-    apart: tuple[tuple[str, str], ...] = ()
+    apart: tuple[tuple[PinName, PinName], ...] = ()
     """These two never in the same club or session."""
     together: tuple[TogetherPin, ...] = ()
     """These two in the same session in the given round."""

@@ -162,7 +162,7 @@ def _read_registrations_sheet(
                 first = result.names[key][1]
                 row.problem(
                     table.header(COL_NAME),
-                    name,
+                    row.raw(COL_NAME),
                     f"'{name}' staat twee keer in dit blad: rij {first} en rij {number}. "
                     "Elke gemeente of organisatie mag maar één keer worden aangemeld.",
                 )

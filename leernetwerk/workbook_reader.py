@@ -27,7 +27,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from leernetwerk.errors import Problem, Severity
 from leernetwerk.names import normalise_text, visible
@@ -123,7 +123,7 @@ class _Parser(WorkSheetParser):
 
     def parse_cell(self, element: Any) -> dict[str, Any]:
         cell: dict[str, Any] = super().parse_cell(element)
-        if cell["value"] is None and element.find(VALUE_TAG) is None:
+        if cell["value"] is None and cell["data_type"] != "str":
             formula = element.find(FORMULA_TAG)
             if formula is not None:
                 cell["value"] = UncachedFormula("=" + (formula.text or ""))
@@ -289,7 +289,6 @@ def _collect(title: str, parser: _Parser, max_rows: int, mark_uncached: bool) ->
         if not header and index not in covered:
             table.problems.append(
                 Problem(
-                    severity=Severity.WARNING,
                     sheet=title,
                     row=row_number,
                     column=get_column_letter(index + 1),

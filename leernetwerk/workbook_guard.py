@@ -24,8 +24,10 @@ MB = 1024 * 1024
 
 MAX_FILE_BYTES = 20 * MB
 """Largest workbook file accepted (on disk)."""
-MAX_UNPACKED_BYTES = 30 * MB
-"""Largest total unpacked size of all parts of the archive, as declared in the zip."""
+MAX_UNPACKED_BYTES = 10 * MB
+"""Largest total unpacked size of the XML parts (the parts that are read), as declared
+in the zip. Ten times a workbook with 500 registrants; images and other parts are
+never unpacked."""
 MAX_PARTS = 1000
 """Most parts (files inside the zip) a workbook may have; a real one has about 15."""
 MAX_RATIO = 100
@@ -118,13 +120,18 @@ def _check_archive(path: Path, archive: zipfile.ZipFile) -> Problem | None:
             "dit is een OpenDocument-bestand (.ods, bijvoorbeeld uit LibreOffice), geen "
             "Excel-bestand. Sla het op als Excel-werkmap (.xlsx).",
         )
-    unpacked = sum(info.file_size for info in parts)
+    xml_parts = [info for info in parts if _is_xml(info.filename)]
+    unpacked = sum(info.file_size for info in xml_parts)
     if unpacked > MAX_UNPACKED_BYTES:
+        packed = sum(info.compress_size for info in xml_parts)
+        bomb = unpacked > MAX_RATIO * max(packed, 1)
         return file_problem(
             path,
             f"het bestand pakt uit tot {_megabytes(unpacked)}; leernetwerk leest werkmappen "
-            f"tot {_megabytes(MAX_UNPACKED_BYTES)} uitgepakt. Het is niet gelezen (mogelijk "
-            "een 'zip-bom'); verwijder overbodige bladen en opmaak en sla het opnieuw op.",
+            f"tot {_megabytes(MAX_UNPACKED_BYTES)} uitgepakt (een aanmeldbestand met 500 "
+            "aanmeldingen is ongeveer 1 MB). Het is niet gelezen"
+            + (" (mogelijk een 'zip-bom')." if bomb else ".")
+            + " Verwijder overbodige bladen, rijen en opmaak en sla het opnieuw op.",
         )
     for info in parts:
         if info.file_size > RATIO_FROM_BYTES and (
@@ -136,8 +143,8 @@ def _check_archive(path: Path, archive: zipfile.ZipFile) -> Problem | None:
                 f" keer samengeperst (meer dan {MAX_RATIO} keer). Het bestand is niet gelezen "
                 "(mogelijk een 'zip-bom'); sla het in Excel opnieuw op als .xlsx.",
             )
-    for info in parts:
-        if _is_xml(info.filename) and _holds_suspicious_xml(archive, info):
+    for info in xml_parts:
+        if _holds_suspicious_xml(archive, info):
             return file_problem(path, SUSPICIOUS_XML_MESSAGE)
     return None
 

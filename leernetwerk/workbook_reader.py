@@ -134,7 +134,10 @@ class _Parser(WorkSheetParser):
         number = row.get("r")
         self.row_counter = int(float(number)) if number else self.row_counter + 1
         self.col_counter = 0
-        return self.row_counter, [self.parse_cell(el) for el in row]
+        # A cell without children (no value, formula or text) holds nothing but a style.
+        return self.row_counter, [
+            self.parse_cell(el) for el in row if len(el) or el.get("r") is None
+        ]
 
 
 class Unreadable(Exception):

@@ -242,7 +242,7 @@ def _registrant_key(
         hint = did_you_mean(name, known) if known else ""
         row.problem(
             table.header(COL_NAME),
-            name,
+            row.raw(COL_NAME),
             f"'{name}' staat niet in het blad '{SHEET_REGISTRATIONS}'." + hint,
         )
         return None
@@ -250,7 +250,7 @@ def _registrant_key(
         if key in seen:
             row.problem(
                 table.header(COL_NAME),
-                name,
+                row.raw(COL_NAME),
                 f"'{name}' heeft twee rijen met een {what}: rij {seen[key]} en rij {row.number}.",
             )
             return None

@@ -88,9 +88,10 @@ def pick_sheet(sheets: Sequence[SheetInfo], name: str, problems: list[Problem]) 
         problems.append(
             Problem(
                 sheet=name,
-                message=f"de bladen {_quoted(matches)} heten allebei '{name}'; niet duidelijk is "
-                "welk blad de geldige gegevens bevat. Verwijder of hernoem de bladen die niet "
-                "gelezen moeten worden.",
+                message=f"de bladen {_quoted(matches)} passen "
+                f"{'allebei' if len(matches) == 2 else 'allemaal'} bij '{name}'; het is niet "
+                "duidelijk welk blad de geldige gegevens bevat. Verwijder of hernoem de bladen "
+                "die niet gelezen moeten worden.",
             )
         )
         return None

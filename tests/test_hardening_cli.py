@@ -217,6 +217,42 @@ def test_a_signal_while_writing_exits_130_and_leaves_nothing(tmp_path, signum, l
     assert list(folder.iterdir()) == []
 
 
+SLOW_SELECTION = """
+import sys, time
+from pathlib import Path
+from leernetwerk.proposal import Proposal
+from leernetwerk.cli import main
+
+def slow(self):
+    Path(sys.argv[4]).write_text("x")  # tell the test the staging folder is being written
+    time.sleep(60)
+    return "{}"
+
+Proposal.to_json = slow
+sys.exit(main(["select", sys.argv[1], "--cycle", sys.argv[2], "--out", sys.argv[3]]))
+"""
+
+
+def test_a_stop_signal_while_select_writes_leaves_no_staging_folder(tmp_path):
+    workbook, cycle = pilot_inputs(tmp_path / "invoer")
+    out, writing = tmp_path / "selectie", tmp_path / "bezig"
+    process = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(SLOW_SELECTION), str(workbook), str(cycle),
+         str(out), str(writing)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not writing.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert writing.exists(), process.communicate()
+    assert [p.name for p in tmp_path.glob(".selectie.staging-*")]  # writing has begun
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err
+    assert err.strip().splitlines()[-1] == STOPPED
+    assert not out.exists() and leftovers(tmp_path) == []
+
+
 # --- 10. click's own wording ----------------------------------------------------
 
 

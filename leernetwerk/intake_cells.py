@@ -283,4 +283,3 @@ class RowReader:
         except Invalid as invalid:
             self.problem(header, value, invalid.message)
             return default
-

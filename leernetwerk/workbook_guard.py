@@ -41,8 +41,13 @@ MAX_COLUMNS = 200
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 """Compound-file header: old .xls, or an .xlsx encrypted with a password."""
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument"
-SUSPICIOUS_XML = (b"<!DOCTYPE", b"<!ENTITY")
-"""Never in a workbook Excel writes; the carrier of entity-expansion and XXE attacks."""
+SUSPICIOUS_XML = tuple(
+    marker.encode(encoding)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("ascii", "utf-16-le", "utf-16-be")
+)
+"""Never in a workbook Excel writes; the carrier of entity-expansion and XXE attacks.
+Also in UTF-16, which XML allows and a byte search in ASCII would miss."""
 SCAN_CHUNK = 1 << 16
 
 SUSPICIOUS_XML_MESSAGE = (
@@ -159,7 +164,7 @@ def _holds_suspicious_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bo
     tail = b""
     with archive.open(info) as stream:
         while chunk := stream.read(SCAN_CHUNK):
-            window = (tail + chunk).upper()
+            window = tail + chunk
             if any(marker in window for marker in SUSPICIOUS_XML):
                 return True
             tail = window[-overlap:]

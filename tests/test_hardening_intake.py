@@ -190,6 +190,18 @@ def test_an_xml_attack_is_named_as_suspicious_xml(path, part, doctype):
     assert str(problem).startswith("Fout: bestand 'aanmeldingen.xlsx'")
 
 
+def test_an_xml_attack_in_utf16_is_found_too(path):
+    workbook(path)
+
+    def utf16(xml: bytes) -> bytes:
+        body = xml.split(b"?>", 1)[-1].decode()
+        text = '<?xml version="1.0" encoding="UTF-16"?>' + BILLION_LAUGHS.decode().split("?>")[1]
+        return (text + body).encode("utf-16")
+
+    rewrite_part(path, "xl/worksheets/sheet1.xml", utf16)
+    assert "verdachte XML" in read(path).errors[0].message
+
+
 def test_an_ods_file_is_called_a_file_and_named(tmp_path):
     target = tmp_path / "aanmeldingen.ods"
     with zipfile.ZipFile(target, "w") as archive:

@@ -4,13 +4,20 @@ Each command lives in its own module under :mod:`leernetwerk.commands` and is
 registered here. :func:`main` is the console entry point: it turns a
 :class:`~leernetwerk.errors.UserError` into a Dutch message and exit code, and
 any unexpected crash into a short Dutch message (the traceback only with
-``--debug``), so a user never sees a traceback.
+``--debug``), so a user never sees a traceback. Ctrl-C and a stop signal
+(SIGTERM) both end a command as :class:`KeyboardInterrupt`, so every
+``finally`` runs (staging folders are removed) and the exit code is 130.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
 
 import click
 
@@ -34,6 +41,7 @@ def _register_commands() -> None:
 
     for command in COMMANDS:
         cli.add_command(command)
+    cli_dutch.translate_parameters(cli)
 
 
 def report_user_error(error: UserError) -> None:
@@ -41,27 +49,71 @@ def report_user_error(error: UserError) -> None:
         click.echo(str(problem), err=True)
 
 
+INTERRUPTED_EXIT = 130
+INTERRUPTED = {
+    signal.SIGINT: "leernetwerk: onderbroken (Ctrl-C); er is niets weggeschreven.",
+    signal.SIGTERM: "leernetwerk: gestopt (stopsignaal); er is niets weggeschreven.",
+}
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C or a stop signal, raised where the program was, so cleanup runs."""
+
+    def __init__(self, signum: int = signal.SIGINT):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
+    raise Interrupted(signum)
+
+
+@contextmanager
+def interrupt_handlers() -> Iterator[None]:
+    """SIGINT and SIGTERM raise :class:`Interrupted` while the CLI runs (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, _raise_interrupted) for sig in signals}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _interrupted_message(error: BaseException) -> str:
+    """The one Dutch line for an interruption: Ctrl-C, a stop signal, or end of input."""
+    cause: BaseException | None = error
+    if isinstance(error, click.exceptions.Abort):
+        cause = error.__cause__ or error.__context__
+    if isinstance(cause, Interrupted):
+        return INTERRUPTED[signal.Signals(cause.signum)]
+    if isinstance(cause, KeyboardInterrupt):
+        return INTERRUPTED[signal.SIGINT]
+    return "Afgebroken."
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI and return its exit code (0 ok, 1 input problems, 2 usage)."""
+    """Run the CLI and return its exit code (0 ok, 1 input problems, 2 usage, 130 interrupted)."""
     _register_commands()
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
-        result = cli.main(args=args, prog_name="leernetwerk", standalone_mode=False)
+        with interrupt_handlers():
+            result = cli.main(args=args, prog_name="leernetwerk", standalone_mode=False)
     except UserError as error:
         report_user_error(error)
         return error.exit_code
-    except click.exceptions.Abort:
-        click.echo("Afgebroken.", err=True)
-        return 130
+    except (click.exceptions.Abort, KeyboardInterrupt) as error:
+        click.echo(_interrupted_message(error), err=True)
+        return INTERRUPTED_EXIT
     except click.exceptions.Exit as exit_:
         return exit_.exit_code
     except click.ClickException as error:
         error.show()
         return error.exit_code
-    except KeyboardInterrupt:
-        click.echo("Afgebroken.", err=True)
-        return 130
     except Exception as error:  # noqa: BLE001 - the last line of defence
         if debug:
             traceback.print_exc()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import importlib
 
+import click
+
 DUTCH: dict[str, str] = {
     "Usage:": "Gebruik:",
     "Try '{command} {option}' for help.": "Probeer '{command} {option}' voor hulp.",
@@ -69,3 +71,14 @@ def install() -> None:
             module._ = translate  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = _ngettext  # type: ignore[attr-defined]
+
+
+def translate_parameters(group: click.Group) -> None:
+    """Translate what click fixed when the commands were defined: the kind of a path
+    parameter ('file', 'directory'), which its messages show, e.g. "Map 'x' is een bestand"."""
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            translate_parameters(command)
+        for param in command.params:
+            if isinstance(param.type, click.Path):
+                param.type.name = translate(param.type.name)

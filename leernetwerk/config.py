@@ -17,9 +17,16 @@ import datetime as dt
 import json
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from leernetwerk.capacity import CapacityNorms
 from leernetwerk.domain import DEFAULT_EXECUTION_VARIANTS, DEFAULT_THEMES, Theme, ThemeCatalogue
@@ -31,6 +38,7 @@ from leernetwerk.timeline import (
     round_numbers,
     rounds_text,
 )
+from leernetwerk.names import normalise_name
 
 
 class Section(BaseModel):
@@ -282,28 +290,33 @@ class Weights(Section):
     )
 
 
+PinName = Annotated[str, AfterValidator(normalise_name)]
+"""A registrant named in a pin, normalised as the intake normalises names (NFC, no
+invisible characters, single spaces), so it matches the workbook's spelling."""
+
+
 class ClubPin(Section):
-    name: str = Field(description="Naam van de deelnemer, zoals in het aanmeldformulier.")
+    name: PinName = Field(description="Naam van de deelnemer, zoals in het aanmeldformulier.")
     club: int = Field(ge=1, description="Nummer van de club (vanaf 1).")
 
 
 class TogetherPin(Section):
-    members: tuple[str, str] = Field(description="De twee deelnemers.")
+    members: tuple[PinName, PinName] = Field(description="De twee deelnemers.")
     round: int = Field(ge=1, le=ROUNDS, description="De ronde (1 of 2).")
 
 
 class HostPin(Section):
-    name: str = Field(description="Naam van de deelnemer die host.")
+    name: PinName = Field(description="Naam van de deelnemer die host.")
     round: int = Field(ge=1, le=ROUNDS, description="De ronde (1 of 2).")
 
 
 class Pins(Section):
     """Stuurgroep decisions the engines must honour on every rerun."""
 
-    select: tuple[str, ...] = Field(
+    select: tuple[PinName, ...] = Field(
         (), description='Selecteer deze aanmelders altijd, bijvoorbeeld ["Zwolle"].'
     )
-    exclude: tuple[str, ...] = Field(
+    exclude: tuple[PinName, ...] = Field(
         (), description='Selecteer deze aanmelders nooit, bijvoorbeeld ["Rotterdam"].'
     )
     club: tuple[ClubPin, ...] = Field(
@@ -311,7 +324,7 @@ class Pins(Section):
         description="Zet een deelnemer in club k (vanaf 1), bijvoorbeeld "
         '[{ name = "Zwolle", club = 1 }].',
     )
-    apart: tuple[tuple[str, str], ...] = Field(
+    apart: tuple[tuple[PinName, PinName], ...] = Field(
         (),
         description="Deze twee nooit in dezelfde club of leerbijeenkomst, bijvoorbeeld "
         '[["Zwolle", "Leeuwarden"]].',

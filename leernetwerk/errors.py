@@ -14,7 +14,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-FILE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".toml", ".json", ".csv")
+FILE_SUFFIXES = (
+    ".xlsx", ".xlsm", ".xls", ".xlsb", ".xltx", ".ods", ".toml", ".json", ".csv", ".txt",
+)  # fmt: skip
 """A ``Problem.sheet`` ending in one of these names a file rather than a sheet."""
 
 
@@ -40,6 +42,8 @@ class Problem(BaseModel):
     row: int | None = None
     column: str | None = None
     value: str | None = None
+    whole_file: bool = False
+    """True when ``sheet`` names a file whose name need not end in a known suffix."""
 
     @property
     def is_error(self) -> bool:
@@ -47,7 +51,7 @@ class Problem(BaseModel):
 
     def location(self) -> str:
         parts = []
-        if self.sheet and self.sheet.lower().endswith(FILE_SUFFIXES):
+        if self.sheet and (self.whole_file or self.sheet.lower().endswith(FILE_SUFFIXES)):
             parts.append(f"bestand '{self.sheet}'")  # a whole file, e.g. cycle.toml
         elif self.sheet:
             parts.append(f"blad '{self.sheet}'")

@@ -2,36 +2,32 @@
 
 The reader is tolerant where real Excel files differ harmlessly (header case
 and spacing, ``Ja``/``NEE``/``j``/TRUE, numbers stored as text, Dutch dates,
-empty rows, ``Fryslân``) and strict where a mistake would change the outcome
-(unknown province or theme, scores outside 0–4, duplicate names). Every
-problem is collected, located by sheet, Excel row, column and value, and
-explained in Dutch, so the user sees them all in one pass. A file that is
-not a readable ``.xlsx`` gives one such problem, never an exception.
+empty rows, ``Fryslân``, names in another Unicode form) and strict where a
+mistake would change the outcome (unknown province or theme, scores outside
+0–4, duplicate names, a hidden copy of a sheet, merged header cells, formulas
+without a value). Every problem is collected, located by sheet, Excel row,
+column and value, and explained in Dutch, so the user sees them all in one
+pass. A file that is not a readable ``.xlsx``, or exceeds the limits of
+:mod:`leernetwerk.workbook_guard`, gives one such problem, never an exception.
+
+The cell parsers live in :mod:`leernetwerk.intake_cells`, the bounded sheet
+reader in :mod:`leernetwerk.workbook_reader`; both are re-exported here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-import re
-import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.utils.datetime import from_excel
 from pydantic import ValidationError
 
 from leernetwerk.config import CycleConfig
 from leernetwerk.domain import (
     MOTIVATION_COLUMNS,
-    PROVINCE_ALIASES,
-    PROVINCES,
-    SCORE_MAX,
-    SCORE_MIN,
     Balance,
     RegistrantKind,
     Registration,
@@ -42,6 +38,30 @@ from leernetwerk.domain import (
     ThemeChoice,
 )
 from leernetwerk.errors import Problem, Severity, UserError, did_you_mean, suggest
+from leernetwerk.intake_cells import (
+    DUTCH_MONTHS,
+    KIND_WORDS,
+    NO_WORDS,
+    YES_WORDS,
+    Invalid,
+    RowReader,
+    choice_parser,
+    parse_balance,
+    parse_bool,
+    parse_date,
+    parse_inhabitants,
+    parse_kind,
+    parse_list,
+    parse_name,
+    parse_number,
+    parse_province,
+    parse_rank,
+    parse_safety_net,
+    parse_score,
+    parse_whole,
+)
+from leernetwerk.intake_sheets import HEADER_ALIASES, map_columns, normalize_header, pick_sheet
+from leernetwerk.names import name_key, normalise_name
 from leernetwerk.registrations_io import (
     COL_BALANCE,
     COL_CONTACT,
@@ -68,466 +88,33 @@ from leernetwerk.registrations_io import (
     main_score_from_subscores,
     subtheme_column,
 )
-
-T = TypeVar("T")
-
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-"""Compound-file header: old .xls, or an .xlsx encrypted with a password."""
-
-HEADER_ALIASES: dict[str, str] = {
-    "email": COL_EMAIL,
-    "e-mailadres": COL_EMAIL,
-    "emailadres": COL_EMAIL,
-    "contact": COL_CONTACT,
-    "rangorde": COL_RANK,
-    "leerthema": COL_THEME,
-    "hoofdthema": COL_THEME,
-}
-"""Other spellings of column headers seen in practice (normalised) → contract name."""
-
-KIND_WORDS: dict[str, RegistrantKind] = {
-    "gemeente": RegistrantKind.MUNICIPALITY,
-    "uitvoeringsorganisatie": RegistrantKind.ORGANISATION,
-    "organisatie": RegistrantKind.ORGANISATION,
-}
-YES_WORDS = frozenset({"ja", "j", "yes", "y", "true", "waar", "1", "x"})
-NO_WORDS = frozenset({"nee", "n", "no", "false", "onwaar", "0"})
-DUTCH_MONTHS: dict[str, int] = {
-    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "maart": 3, "mrt": 3, "mar": 3,
-    "april": 4, "apr": 4, "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7,
-    "augustus": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9, "oktober": 10,
-    "okt": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
-}  # fmt: skip
-MAX_SHOWN_VALUE = 100
-
-
-# --- normalisation --------------------------------------------------------
-
-
-def normalize_header(text: Any) -> str:
-    """Key for matching sheet and column names: case, spacing, apostrophes, ``*``."""
-    value = str(text) if text is not None else ""
-    value = value.replace("’", "'").replace("‘", "'").replace("`", "'").replace("'", "")
-    value = value.replace("*", "")
-    value = re.sub(r"\s*:\s*", ": ", value)
-    return " ".join(value.split()).casefold()
-
-
-def name_key(name: str) -> str:
-    """Key for matching registrant names across sheets (case and spacing)."""
-    return " ".join(name.split()).casefold()
-
-
-def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def shown_value(value: Any) -> str | None:
-    """A cell value as shown to the user in a problem."""
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime | dt.date):
-        return value.strftime("%d-%m-%Y")
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value)
-    return text if len(text) <= MAX_SHOWN_VALUE else text[: MAX_SHOWN_VALUE - 1] + "…"
-
-
-# --- cell parsers: each returns a value or raises _Invalid with a Dutch reason
-
-
-class _Invalid(Exception):
-    """A cell value that cannot be read; ``message`` is the Dutch reason."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-def parse_text(value: Any) -> str:
-    """Any cell as trimmed text; whole numbers without ``.0``."""
-    if isinstance(value, bool):
-        return "ja" if value else "nee"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime | dt.date):
-        return value.strftime("%d-%m-%Y")
-    return str(value).strip()
-
-
-def parse_list(value: Any) -> tuple[str, ...]:
-    """A ``;``-separated list (``,`` or line breaks tolerated), trimmed, no empties."""
-    text = parse_text(value).replace("\n", ";")
-    separator = ";" if ";" in text else ","
-    return tuple(part.strip() for part in text.split(separator) if part.strip())
-
-
-def parse_number(value: Any) -> float:
-    """A number from a number cell or text such as ``45.000``, ``45000``, ``2,0``."""
-    if isinstance(value, bool) or isinstance(value, dt.datetime | dt.date):
-        raise _Invalid("dit is geen getal.")
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        text = str(value).strip().replace("\u00a0", "").replace(" ", "")
-        if re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?", text):
-            text = text.replace(".", "").replace(",", ".")
-        elif re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", text):
-            text = text.replace(",", "")
-        elif "," in text and "." not in text:
-            text = text.replace(",", ".")
-        try:
-            number = float(text)
-        except ValueError:
-            raise _Invalid("dit is geen getal.") from None
-    if not math.isfinite(number):
-        raise _Invalid("dit is geen getal.")
-    return number
-
-
-def parse_whole(value: Any) -> int:
-    number = parse_number(value)
-    if not number.is_integer():
-        raise _Invalid("dit is geen heel getal.")
-    return int(number)
-
-
-def parse_inhabitants(value: Any) -> int:
-    try:
-        number = parse_whole(value)
-    except _Invalid:
-        number = 0
-    if number <= 0:
-        raise _Invalid("het aantal inwoners moet een heel getal groter dan 0 zijn.")
-    return number
-
-
-def parse_score(value: Any) -> int:
-    try:
-        score = parse_whole(value)
-    except _Invalid:
-        score = -1
-    if not SCORE_MIN <= score <= SCORE_MAX:
-        raise _Invalid(
-            f"een score moet een heel getal van {SCORE_MIN} tot en met {SCORE_MAX} zijn "
-            "(0 niet relevant, 1 oriënterend, 2 in ontwikkeling, 3 ervaren, 4 expert)."
-        )
-    return score
-
-
-def parse_rank(value: Any) -> int:
-    try:
-        rank = parse_whole(value)
-    except _Invalid:
-        rank = 0
-    if not 1 <= rank <= 3:
-        raise _Invalid("de rang moet 1, 2 of 3 zijn (1 = belangrijkste thema).")
-    return rank
-
-
-def parse_bool(value: Any) -> bool:
-    """``ja``/``nee`` and the usual variants (``j``, ``n``, TRUE, 1, 0)."""
-    if isinstance(value, bool):
-        return value
-    key = parse_text(value).casefold()
-    if key in YES_WORDS:
-        return True
-    if key in NO_WORDS:
-        return False
-    raise _Invalid("vul 'ja' of 'nee' in.")
-
-
-def _date_or_invalid(year: int, month: int, day: int) -> dt.date:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        raise _Invalid("dit is geen bestaande datum.") from None
-
-
-def parse_date(value: Any) -> dt.date:
-    """An Excel date, a date serial number, or Dutch text (``1-5-2026``, ``1 mei 2026``)."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if 1 <= value < 2_958_466:  # Excel's serial range (1900-01-01 – 9999-12-31)
-            return from_excel(value).date()
-        raise _Invalid("dit is geen datum.")
-    text = parse_text(value).casefold()
-    if match := re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", text):
-        day, month, year = (int(g) for g in match.groups())
-        return _date_or_invalid(year, month, day)
-    if match := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t][\d:.]+)?", text):
-        year, month, day = (int(g) for g in match.groups())
-        return _date_or_invalid(year, month, day)
-    if match := re.fullmatch(r"(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})", text):
-        day, month_name, year = match.groups()
-        if month_name in DUTCH_MONTHS:
-            return _date_or_invalid(int(year), DUTCH_MONTHS[month_name], int(day))
-    raise _Invalid("dit is geen datum; gebruik bijvoorbeeld 01-05-2026 of 1 mei 2026.")
-
-
-def choice_parser(options: Mapping[str, T], shown: Sequence[str], what: str) -> Callable[[Any], T]:
-    """A parser accepting ``options`` (normalised keys) with a "bedoelde u" hint;
-    ``what`` is the Dutch complaint, e.g. 'onbekend saldo'."""
-
-    def parse(value: Any) -> T:
-        text = parse_text(value)
-        key = name_key(text)
-        if key in options:
-            return options[key]
-        raise _Invalid(f"{what}.{did_you_mean(text, shown)}")
-
-    return parse
-
-
-def _province_key(text: str) -> str:
-    return re.sub(r"[\s\-]+", "-", name_key(text))
-
-
-def parse_province(value: Any) -> str:
-    """One of the twelve provinces; case, spacing and ``Fryslân`` tolerated."""
-    text = parse_text(value)
-    options = {_province_key(p): p for p in PROVINCES}
-    options.update({_province_key(alias): p for alias, p in PROVINCE_ALIASES.items()})
-    if (key := _province_key(text)) in options:
-        return options[key]
-    raise _Invalid(f"onbekende provincie.{did_you_mean(text, PROVINCES)}")
-
-
-parse_kind = choice_parser(KIND_WORDS, [k.value for k in RegistrantKind], "onbekend type")
-parse_balance = choice_parser(
-    {b.value: b for b in Balance}, [b.value for b in Balance], "onbekend saldo"
-)
-parse_safety_net = choice_parser(
-    {s.value: s for s in SafetyNet}, [s.value for s in SafetyNet], "onbekende vangnetstatus"
+from leernetwerk.workbook_guard import MAX_COLUMNS, MAX_ROWS, OLE_MAGIC
+from leernetwerk.workbook_reader import (
+    Table,
+    UncachedFormula,
+    Unreadable,
+    WorkbookReader,
+    is_blank,
+    load_tables,
+    open_workbook,
+    parse_text,
+    shown_value,
 )
 
+__all__ = [
+    "DUTCH_MONTHS", "HEADER_ALIASES", "KIND_WORDS", "MAX_COLUMNS", "MAX_REGISTRANTS", "MAX_ROWS",
+    "NO_WORDS", "OLE_MAGIC", "YES_WORDS", "IntakeResult", "Invalid", "Table", "UncachedFormula",
+    "choice_parser", "is_blank", "load_registrations", "load_tables", "name_key",
+    "normalise_name", "normalize_header", "parse_balance", "parse_bool", "parse_date",
+    "parse_inhabitants", "parse_kind", "parse_list", "parse_name", "parse_number",
+    "parse_province", "parse_rank", "parse_safety_net", "parse_score", "parse_text",
+    "parse_whole", "read_registrations", "shown_value",
+]  # fmt: skip
 
-# --- reading raw sheets -----------------------------------------------------
-
-
-@dataclass
-class Table:
-    """One sheet: its header (as in the file) and non-empty data rows by Excel row."""
-
-    title: str
-    header_row: int
-    headers: list[str]
-    rows: list[tuple[int, tuple[Any, ...]]]
-    columns: dict[str, int] = field(default_factory=dict)
-    """Contract column name → index, filled by :func:`_map_columns`."""
-
-    def header(self, column: str) -> str:
-        """The header as written in the file (or the contract name when absent)."""
-        index = self.columns.get(column)
-        return self.headers[index] if index is not None else column
-
-
-def load_tables(path: Path) -> tuple[list[Table], Problem | None]:
-    """All worksheets of ``path`` as tables, or one problem if it is not a readable xlsx."""
-    where = path.name or str(path)
-
-    def problem(message: str) -> tuple[list[Table], Problem]:
-        return [], Problem(sheet=where, message=message)
-
-    if not path.exists():
-        return problem(f"het bestand '{path}' bestaat niet.")
-    if path.is_dir():
-        return problem(f"'{path}' is een map, geen Excel-bestand.")
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(8)
-    except OSError as exc:
-        return problem(f"het bestand kan niet worden geopend ({exc.strerror or exc}).")
-    if not head:
-        return problem("het bestand is leeg; verwacht een Excel-bestand (.xlsx).")
-    if head.startswith(OLE_MAGIC):
-        return problem(
-            "dit is een met een wachtwoord beveiligd of oud Excel-bestand (.xls). "
-            "Sla het op als .xlsx zonder wachtwoord."
-        )
-    if not head.startswith(b"PK"):
-        return problem(
-            "dit is geen Excel-bestand (.xlsx); is het misschien een CSV- of tekstbestand "
-            "met een andere extensie? Sla het in Excel op als .xlsx."
-        )
-    try:
-        with open(path, "rb") as handle:
-            wb = load_workbook(handle, read_only=True, data_only=True)
-            try:
-                tables = [
-                    _read_table(ws.title, ws.iter_rows(values_only=True)) for ws in wb.worksheets
-                ]
-            finally:
-                wb.close()
-    except zipfile.BadZipFile:
-        return problem("het bestand is beschadigd (geen geldig .xlsx-archief).")
-    except Exception as exc:  # noqa: BLE001 - any failure to parse untrusted input
-        return problem(
-            f"het bestand kan niet als Excel-werkmap worden gelezen ({type(exc).__name__}). "
-            "Open het in Excel en sla het opnieuw op als .xlsx."
-        )
-    return tables, None
-
-
-def _read_table(title: str, rows: Iterable[tuple[Any, ...]]) -> Table:
-    """The first non-empty row is the header; fully empty rows are skipped."""
-    header_row = 0
-    headers: list[str] = []
-    data: list[tuple[int, tuple[Any, ...]]] = []
-    for number, values in enumerate(rows, start=1):
-        if all(is_blank(v) for v in values):
-            continue
-        if not header_row:
-            header_row = number
-            headers = [parse_text(v) if v is not None else "" for v in values]
-        else:
-            data.append((number, tuple(values)))
-    return Table(title=title, header_row=header_row or 1, headers=headers, rows=data)
-
-
-def _hint(expected: str, present: Sequence[str]) -> str:
-    """A 'Bedoelde u …?' hint for the closest present name, or nothing."""
-    best = suggest(expected, present)
-    return f" Bedoelde u '{best}'?" if best is not None else ""
-
-
-def _find_table(tables: list[Table], name: str, problems: list[Problem]) -> Table | None:
-    key = normalize_header(name)
-    for table in tables:
-        if normalize_header(table.title) == key:
-            return table
-    problems.append(
-        Problem(
-            sheet=name,
-            message=f"het verplichte blad '{name}' ontbreekt."
-            + _hint(name, [t.title for t in tables]),
-        )
-    )
-    return None
-
-
-def _map_columns(
-    table: Table,
-    known: Sequence[str],
-    required: Sequence[str],
-    problems: list[Problem],
-    warn_unknown: bool = True,
-) -> list[int]:
-    """Fill ``table.columns`` for the ``known`` columns; report missing required ones.
-
-    Returns the indexes of the columns that are not known, for the caller to
-    interpret (theme columns) or to warn about.
-    """
-    keys = {normalize_header(c): c for c in known}
-    keys.update({alias: c for alias, c in HEADER_ALIASES.items() if c in known})
-    unknown = []
-    for index, header in enumerate(table.headers):
-        if not header:
-            continue
-        column = keys.get(normalize_header(header))
-        if column is None:
-            unknown.append(index)
-        elif column in table.columns:
-            problems.append(
-                Problem(
-                    severity=Severity.WARNING,
-                    sheet=table.title,
-                    row=table.header_row,
-                    column=header,
-                    message=f"de kolom '{column}' staat er twee keer; "
-                    "alleen de eerste wordt gelezen.",
-                )
-            )
-        else:
-            table.columns[column] = index
-    for column in required:
-        if column not in table.columns:
-            problems.append(
-                Problem(
-                    sheet=table.title,
-                    row=table.header_row,
-                    column=column,
-                    message=f"de verplichte kolom '{column}' ontbreekt."
-                    + _hint(column, [h for h in table.headers if h]),
-                )
-            )
-    if warn_unknown:
-        for index in unknown:
-            header = table.headers[index]
-            hint = suggest(header, known)
-            problems.append(
-                Problem(
-                    severity=Severity.WARNING,
-                    sheet=table.title,
-                    row=table.header_row,
-                    column=header,
-                    message="onbekende kolom, wordt niet gelezen."
-                    + (f" Bedoelde u '{hint}'?" if hint else ""),
-                )
-            )
-    return unknown
-
-
-class _Row:
-    """One data row: reads cells by contract column and records located problems."""
-
-    def __init__(self, table: Table, number: int, values: tuple[Any, ...], problems: list[Problem]):
-        self.table = table
-        self.number = number
-        self.values = values
-        self.problems = problems
-        self.ok = True
-
-    def raw(self, column: str) -> Any:
-        index = self.table.columns.get(column)
-        return self.raw_at(index) if index is not None else None
-
-    def raw_at(self, index: int) -> Any:
-        return self.values[index] if index < len(self.values) else None
-
-    def problem(
-        self, column: str, value: Any, message: str, severity: Severity = Severity.ERROR
-    ) -> None:
-        if severity is Severity.ERROR:
-            self.ok = False
-        self.problems.append(
-            Problem(
-                severity=severity,
-                sheet=self.table.title,
-                row=self.number,
-                column=column,
-                value=shown_value(value),
-                message=message,
-            )
-        )
-
-    def read(self, column: str, parse: Callable[[Any], T], default: T, required: bool = False) -> T:
-        """The parsed cell, or ``default`` when blank or invalid (then a problem is recorded)."""
-        if column not in self.table.columns:
-            if required:
-                self.ok = False  # the missing column is reported once, at the header
-            return default
-        index, header = self.table.columns[column], self.table.header(column)
-        return self.read_at(index, header, parse, default, required)
-
-    def read_at(
-        self, index: int, header: str, parse: Callable[[Any], T], default: T, required: bool = False
-    ) -> T:
-        value = self.raw_at(index)
-        if is_blank(value):
-            if required:
-                self.problem(header, value, "dit verplichte veld is leeg.")
-            return default
-        try:
-            return parse(value)
-        except _Invalid as invalid:
-            self.problem(header, value, invalid.message)
-            return default
-
+NO_NAMES: tuple[str, ...] = ()
+MAX_REGISTRANTS = 500
+"""Most rows in sheet Aanmeldingen. The Netherlands has 342 municipalities; selection
+time and memory grow quickly with the number of registrants (README, "Grenzen")."""
 
 # --- the three sheets -----------------------------------------------------
 
@@ -546,25 +133,25 @@ class _Registered:
 def _read_registrations_sheet(
     table: Table, config: CycleConfig, problems: list[Problem]
 ) -> _Registered:
-    _map_columns(table, REGISTRATION_COLUMNS, REQUIRED_REGISTRATION_COLUMNS, problems)
+    map_columns(table, REGISTRATION_COLUMNS, REQUIRED_REGISTRATION_COLUMNS, problems)
     variants = list(config.cycle.execution_variants)
     parse_variant = choice_parser(
         {name_key(v): v for v in variants}, variants, "onbekende uitvoeringsvariant"
     )
     result = _Registered(readable=COL_NAME in table.columns)
     for number, values in table.rows:
-        row = _Row(table, number, values, problems)
-        name = row.read(COL_NAME, parse_text, "", required=True)
+        row = RowReader(table, number, values, problems)
+        name = row.read(COL_NAME, parse_name, "", required=True)
         fields: dict[str, Any] = {
             "kind": row.read(COL_KIND, parse_kind, RegistrantKind.MUNICIPALITY, required=True),
-            "members": row.read(COL_MEMBERS, parse_list, ()),
+            "members": row.read(COL_MEMBERS, parse_list, NO_NAMES),
             "province": row.read(COL_PROVINCE, parse_province, "", required=True),
             "inhabitants": row.read(COL_INHABITANTS, parse_inhabitants, 0, required=True),
             "balance": row.read(COL_BALANCE, parse_balance, Balance.NEUTRAL, required=True),
             "safety_net": row.read(COL_SAFETY_NET, parse_safety_net, SafetyNet.NONE, required=True),
             "execution_variant": row.read(COL_VARIANT, parse_variant, "", required=True),
             "registered_on": row.read(COL_DATE, parse_date, None),
-            "previous_cycles": row.read(COL_PREVIOUS, parse_list, ()),
+            "previous_cycles": row.read(COL_PREVIOUS, parse_list, NO_NAMES),
             "can_host": row.read(COL_HOST, parse_bool, True),
             "contact": row.read(COL_CONTACT, parse_text, ""),
             "email": row.read(COL_EMAIL, parse_text, ""),
@@ -575,7 +162,7 @@ def _read_registrations_sheet(
                 first = result.names[key][1]
                 row.problem(
                     table.header(COL_NAME),
-                    name,
+                    row.raw(COL_NAME),
                     f"'{name}' staat twee keer in dit blad: rij {first} en rij {number}. "
                     "Elke gemeente of organisatie mag maar één keer worden aangemeld.",
                 )
@@ -641,10 +228,10 @@ def _check_registrations(
 
 
 def _registrant_key(
-    row: _Row, table: Table, registered: _Registered, seen: dict[str, int] | None, what: str
+    row: RowReader, table: Table, registered: _Registered, seen: dict[str, int] | None, what: str
 ) -> str | None:
     """The registrant a Zelfevaluatie/Leerthemas row belongs to, or None (with a problem)."""
-    name = row.read(COL_NAME, parse_text, "", required=True)
+    name = row.read(COL_NAME, parse_name, "", required=True)
     if not name:
         return None
     key = name_key(name)
@@ -655,7 +242,7 @@ def _registrant_key(
         hint = did_you_mean(name, known) if known else ""
         row.problem(
             table.header(COL_NAME),
-            name,
+            row.raw(COL_NAME),
             f"'{name}' staat niet in het blad '{SHEET_REGISTRATIONS}'." + hint,
         )
         return None
@@ -663,7 +250,7 @@ def _registrant_key(
         if key in seen:
             row.problem(
                 table.header(COL_NAME),
-                name,
+                row.raw(COL_NAME),
                 f"'{name}' heeft twee rijen met een {what}: rij {seen[key]} en rij {row.number}.",
             )
             return None
@@ -683,7 +270,7 @@ def _score_columns(
     table: Table, catalogue: ThemeCatalogue, problems: list[Problem]
 ) -> list[_ScoreColumn]:
     """Classify the Zelfevaluatie headers into main-theme and subtheme columns."""
-    unknown = _map_columns(table, [COL_NAME], [COL_NAME], problems, warn_unknown=False)
+    unknown = map_columns(table, [COL_NAME], [COL_NAME], problems, warn_unknown=False)
     options: dict[str, tuple[str, str | None]] = {}
     for theme in catalogue.themes:
         options[normalize_header(theme.name)] = (theme.name, None)
@@ -723,7 +310,7 @@ def _read_self_evaluations(
     evaluations: dict[str, SelfEvaluation] = {}
     seen: dict[str, int] = {}
     for number, values in table.rows:
-        row = _Row(table, number, values, problems)
+        row = RowReader(table, number, values, problems)
         key = _registrant_key(row, table, registered, seen, "zelfevaluatie")
         scores: dict[str, float] = {}
         subscores: dict[str, dict[str, int]] = {}
@@ -746,7 +333,7 @@ def _read_self_evaluations(
 def _read_theme_choices(
     table: Table, registered: _Registered, catalogue: ThemeCatalogue, problems: list[Problem]
 ) -> dict[str, tuple[ThemeChoice, ...]]:
-    _map_columns(table, THEME_COLUMNS, REQUIRED_THEME_COLUMNS, problems)
+    map_columns(table, THEME_COLUMNS, REQUIRED_THEME_COLUMNS, problems)
     parse_theme = choice_parser(
         {name_key(n): n for n in catalogue.names}, catalogue.names, "onbekend thema"
     )
@@ -754,7 +341,7 @@ def _read_theme_choices(
     ranks: dict[tuple[str, int], int] = {}
     themes: dict[tuple[str, str], int] = {}
     for number, values in table.rows:
-        row = _Row(table, number, values, problems)
+        row = RowReader(table, number, values, problems)
         key = _registrant_key(row, table, registered, None, "leerthema")
         rank = row.read(COL_RANK, parse_rank, 0, required=True)
         theme = row.read(COL_THEME, parse_theme, "", required=True)
@@ -846,19 +433,49 @@ class IntakeResult:
         }
 
 
+_SHEETS = (SHEET_REGISTRATIONS, SHEET_SELF_EVALUATION, SHEET_THEMES)
+
+
+def _too_many(table: Table) -> Problem:
+    last = table.rows[-1][0] if table.rows else table.header_row
+    return Problem(
+        sheet=table.title,
+        row=last + 1,
+        message=f"dit blad bevat meer dan {MAX_REGISTRANTS} aanmeldingen; leernetwerk verwerkt "
+        f"er hoogstens {MAX_REGISTRANTS} (Nederland telt 342 gemeenten). Het bestand is niet "
+        "verder gelezen. Verwijder rijen die geen aanmelding zijn, of verdeel de aanmeldingen "
+        "over meer cycli.",
+    )
+
+
+def _read_sheets(reader: WorkbookReader, problems: list[Problem]) -> list[Table | None]:
+    """The three contract sheets (None when missing), with what reading them revealed."""
+    tables: list[Table | None] = []
+    for name in _SHEETS:
+        sheet = pick_sheet(reader.sheets, name, problems)
+        if sheet is None:
+            tables.append(None)
+            continue
+        limit = MAX_REGISTRANTS if name == SHEET_REGISTRATIONS else MAX_ROWS
+        table = reader.read(sheet.title, max_rows=limit, mark_uncached=True)
+        if name == SHEET_REGISTRATIONS and table.truncated:
+            raise Unreadable(_too_many(table))
+        problems.extend(table.problems)
+        tables.append(table)
+    return tables
+
+
 def read_registrations(path: Path | str, config: CycleConfig) -> IntakeResult:
     """Read a registrations workbook; never raises on bad input, reports problems instead."""
     path = Path(path)
     problems: list[Problem] = []
     catalogue = config.catalogue
-    tables, unreadable = load_tables(path)
-    if unreadable is not None:
+    try:
+        with open_workbook(path) as reader:
+            sheet_reg, sheet_eval, sheet_themes = _read_sheets(reader, problems)
+    except Unreadable as unreadable:
         empty = Registrations(registrations=(), catalogue=catalogue)
-        return IntakeResult(empty, [unreadable], config.cycle.deadline, readable=False)
-
-    sheet_reg = _find_table(tables, SHEET_REGISTRATIONS, problems)
-    sheet_eval = _find_table(tables, SHEET_SELF_EVALUATION, problems)
-    sheet_themes = _find_table(tables, SHEET_THEMES, problems)
+        return IntakeResult(empty, [unreadable.problem], config.cycle.deadline, readable=False)
 
     registered = _Registered()
     if sheet_reg is not None:

@@ -24,7 +24,11 @@ def club_count(n: int, config: CycleConfig) -> int:
         if n < lo:
             need = f"er zijn minstens {lo} deelnemers nodig"
         else:
-            need = "geen verdeling in clubs van deze grootte komt precies uit"
+            fits = [m for m in range(lo, 2 * n + hi) if math.ceil(m / hi) <= m // lo]
+            below = max((m for m in fits if m < n), default=None)
+            above = min(m for m in fits if m > n)
+            options = f"{below} of {above}" if below is not None else f"{above}"
+            need = f"wel mogelijk: {options} deelnemers"
         description = f"{n} deelnemers passen niet in clubs van {lo}–{hi} ({need})"
         raise RuleConflict([ConflictingRule("club_size", description)], stage="clubs")
     return min(max(round(n / target), fewest), most)

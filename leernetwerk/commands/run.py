@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from leernetwerk.fsutil import sha256_file
+from leernetwerk.errors import UserError
+from leernetwerk.fsutil import check_out_dir, sha256_file
 from leernetwerk.pipeline import RunInputs, RunOutput, default_out_dir, run_pipeline, write_run
 
 
@@ -63,9 +64,13 @@ def summary(output: RunOutput) -> list[str]:
 
 
 def _execute(inputs: RunInputs, out: Path | None, force: bool, quiet: bool) -> int:
-    output = run_pipeline(inputs, progress=ProgressPrinter(quiet))
+    if not inputs.workbook.is_file():
+        raise UserError(f"Aanmeldingen '{inputs.workbook}' bestaat niet.")
+    # Every output precondition before any solving: a refusal must not cost minutes.
     target = out or default_out_dir(inputs.cycle_path, sha256_file(inputs.workbook))
     protected = tuple(p for p in (inputs.workbook, inputs.cycle_path) if p is not None)
+    check_out_dir(target, force=force, inputs=protected)
+    output = run_pipeline(inputs, progress=ProgressPrinter(quiet))
     written = write_run(output, target, force=force, inputs=protected)
     for line in summary(output):
         click.echo(line)
@@ -122,7 +127,8 @@ def run_command(
     keep: Path | None,
     quiet: bool,
 ) -> int:
-    """Hoofdtaak: controleer, selecteer, deel in (clubs en bijeenkomsten) en schrijf het voorstel."""
+    """Hoofdtaak: controleer, selecteer, deel in (clubs en bijeenkomsten) en schrijf
+    het voorstel."""
     return _execute(RunInputs(workbook, cycle_path, places, keep), out, force, quiet)
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import click
 
 from leernetwerk.config import config_sha256, load_cycle_config
-from leernetwerk.fsutil import sha256_file, write_outputs
+from leernetwerk.errors import UserError
+from leernetwerk.fsutil import check_out_dir, sha256_file, write_outputs
 from leernetwerk.proposal import Proposal
 
 
@@ -52,9 +53,9 @@ def select_command(
 
     config = load_cycle_config(cycle_path)
     if not workbook.is_file():
-        from leernetwerk.errors import UserError
-
         raise UserError(f"Aanmeldingen '{workbook}' bestaat niet.")
+    inputs = (workbook,) + ((cycle_path,) if cycle_path is not None else ())
+    check_out_dir(out, force=force, inputs=inputs)  # before any solving
     registrations = load_registrations(workbook, config)
     try:
         result = select(registrations, config, places=places)
@@ -72,13 +73,11 @@ def select_command(
         selection_quality=result.quality,
         warnings=result.warnings,
     )
-    inputs = (workbook,) + ((cycle_path,) if cycle_path is not None else ())
-    written = write_outputs(
-        out,
-        {"selection.json": lambda path: path.write_text(proposal.to_json(), encoding="utf-8")},
-        force=force,
-        inputs=inputs,
-    )
+
+    def write_selection(path: Path) -> None:
+        path.write_text(proposal.to_json(), encoding="utf-8")
+
+    written = write_outputs(out, {"selection.json": write_selection}, force=force, inputs=inputs)
     echo_summary(result, registrations_count=len(registrations))
     for path in written:
         click.echo(f"Geschreven: {path}")

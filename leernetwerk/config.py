@@ -31,6 +31,8 @@ from pydantic import (
 from leernetwerk.capacity import CapacityNorms
 from leernetwerk.domain import DEFAULT_EXECUTION_VARIANTS, DEFAULT_THEMES, Theme, ThemeCatalogue
 from leernetwerk.errors import Problem, UserError, did_you_mean
+from leernetwerk.fsutil import sha256_bytes, sha256_file
+from leernetwerk.names import normalise_name
 from leernetwerk.timeline import (
     MONTHS,
     REFERENCE_YEAR,
@@ -38,7 +40,6 @@ from leernetwerk.timeline import (
     round_numbers,
     rounds_text,
 )
-from leernetwerk.names import normalise_name
 
 
 class Section(BaseModel):
@@ -474,7 +475,6 @@ def problems_from_validation(error: ValidationError, source: str) -> list[Proble
 def config_sha256(path: Path | None, config: CycleConfig) -> str:
     """The fingerprint a run records for its config: the SHA-256 of cycle.toml as
     given, or (without one) of the default config as canonical JSON."""
-    from leernetwerk.fsutil import sha256_bytes, sha256_file
 
     if path is not None:
         return sha256_file(path)

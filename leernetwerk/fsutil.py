@@ -38,7 +38,7 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-Writer = Callable[[Path], None]
+Writer = Callable[[Path], object]
 """Writes one output file at the given (staging) path."""
 
 

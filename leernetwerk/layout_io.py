@@ -316,8 +316,8 @@ def _session_value(
                 row=others[0].row,
                 column=column,
                 value=_shown(get(others[0])),
-                message=f"de rijen van {where} verschillen; '{_shown(chosen)}' (de meeste rijen) telt, "
-                f"niet de waarde bij {', '.join(r.name for r in others)}.",
+                message=f"de rijen van {where} verschillen; '{_shown(chosen)}' "
+                f"(de meeste rijen) telt, niet de waarde bij {', '.join(r.name for r in others)}.",
             )
         )
     return chosen

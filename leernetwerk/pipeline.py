@@ -18,10 +18,19 @@ from pathlib import Path
 
 from leernetwerk import __version__
 from leernetwerk.config import CycleConfig, config_sha256, load_cycle_config
+from leernetwerk.cycle import DecisionKind, decided_proposal, latest_decision
 from leernetwerk.domain import Registrations
 from leernetwerk.errors import Problem, UserError, did_you_mean
 from leernetwerk.fsutil import sha256_file, write_outputs
+from leernetwerk.history import History, load_history
+from leernetwerk.intake import load_registrations
 from leernetwerk.proposal import Layout, Proposal, load_proposal
+from leernetwerk.reports import write_proposal_workbook, write_report_html
+from leernetwerk.runs import new_run_dir
+from leernetwerk.solver_errors import user_error
+from matching.engine import match
+from matching.errors import MatchingError
+from matching.selection import select
 
 Progress = Callable[[str, float, float | None], None]
 
@@ -57,10 +66,8 @@ def config_text(cycle_path: Path | None, config: CycleConfig) -> str:
     )
 
 
-def cycle_history(cycle_path: Path | None):  # type: ignore[no-untyped-def]
+def cycle_history(cycle_path: Path | None) -> History:
     """History of earlier cycles when cycle.toml sits in a cycle folder under cycles/."""
-    from leernetwerk.history import History, load_history
-
     if cycle_path is None:
         return History()
     cycle_dir = cycle_path.resolve().parent
@@ -109,8 +116,6 @@ def kept_layout(inputs: RunInputs) -> Layout | None:
     if inputs.keep is None:
         return None
     if str(inputs.keep) == KEEP_DECIDED:
-        from leernetwerk.cycle import DecisionKind, decided_proposal, latest_decision
-
         if inputs.cycle_path is None:
             raise UserError("--keep besluit vraagt ook --cycle (de cycle.toml in de cyclusmap).")
         cycle_dir = inputs.cycle_path.resolve().parent
@@ -126,11 +131,6 @@ def kept_layout(inputs: RunInputs) -> Layout | None:
 
 def run_pipeline(inputs: RunInputs, progress: Progress | None = None) -> RunOutput:
     """Run the whole job in memory; raises UserError (Dutch) on any input problem."""
-    from leernetwerk.intake import load_registrations
-    from leernetwerk.solver_errors import user_error
-    from matching.engine import match
-    from matching.errors import MatchingError
-    from matching.selection import select
 
     started = time.perf_counter()
     if not inputs.workbook.is_file():
@@ -155,7 +155,8 @@ def run_pipeline(inputs: RunInputs, progress: Progress | None = None) -> RunOutp
         unknown = [n for n in selected if n not in registrations.by_name()]
         if unknown:
             raise UserError(
-                f"De selectie noemt deelnemers die niet in de aanmeldingen staan: {', '.join(unknown)}."
+                "De selectie noemt deelnemers die niet in de aanmeldingen staan: "
+                f"{', '.join(unknown)}."
             )
     participants = [registrations.get(n) for n in selected]
 
@@ -236,7 +237,6 @@ def _ortools_version() -> str:
 
 def write_run(output: RunOutput, out: Path, *, force: bool, inputs: tuple[Path, ...]) -> list[Path]:
     """Write proposal.json, proposal.xlsx, report.html, cycle.toml and run.json, all or nothing."""
-    from leernetwerk.reports import write_proposal_workbook, write_report_html
 
     p, regs, cfg, met = output.proposal, output.registrations, output.config, output.met_before
     writers = {
@@ -253,7 +253,6 @@ def write_run(output: RunOutput, out: Path, *, force: bool, inputs: tuple[Path, 
 
 def default_out_dir(cycle_path: Path | None, input_sha256: str) -> Path:
     """Inside a cycle folder: a new run folder cycles/<name>/runs/<time>-<hash>/."""
-    from leernetwerk.runs import new_run_dir
 
     if cycle_path is None:
         raise UserError(

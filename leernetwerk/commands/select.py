@@ -16,7 +16,11 @@ import click
 from leernetwerk.config import config_sha256, load_cycle_config
 from leernetwerk.errors import UserError
 from leernetwerk.fsutil import check_out_dir, sha256_file, write_outputs
+from leernetwerk.intake import load_registrations
 from leernetwerk.proposal import Proposal
+from leernetwerk.solver_errors import user_error
+from matching.errors import MatchingError
+from matching.selection import select
 
 
 @click.command("select")
@@ -46,11 +50,6 @@ def select_command(
     workbook: Path, cycle_path: Path | None, places: int | None, out: Path, force: bool
 ) -> int:
     """Stel een selectie voor en leg elke keuze uit."""
-    from leernetwerk.intake import load_registrations
-    from leernetwerk.solver_errors import user_error
-    from matching.errors import MatchingError
-    from matching.selection import select
-
     config = load_cycle_config(cycle_path)
     if not workbook.is_file():
         raise UserError(f"Aanmeldingen '{workbook}' bestaat niet.")

@@ -145,7 +145,21 @@ def run_pipeline(inputs: RunInputs, progress: Progress | None = None) -> RunOutp
         progress("selectie", time.perf_counter() - started, None)
     try:
         selection = select(
-            registrations, config, places=inputs.places, participation=history.participation
+            registrations,
+            config,
+            places=inputs.places,
+            participation=history.participation,
+            progress=(
+                (
+                    lambda stage, step, total: progress(
+                        f"selectie: {stage} ({step:g} van {total:g})",
+                        time.perf_counter() - started,
+                        None,
+                    )
+                )
+                if progress
+                else None
+            ),
         )
     except MatchingError as exc:
         raise user_error(exc) from None

@@ -36,7 +36,8 @@ def no_solving(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("solving started before the output folder was checked")
 
     monkeypatch.setattr("leernetwerk.commands.run.run_pipeline", refuse)
-    monkeypatch.setattr("leernetwerk.intake.load_registrations", refuse)
+    for module in ("leernetwerk.intake", "leernetwerk.pipeline", "leernetwerk.commands.select"):
+        monkeypatch.setattr(f"{module}.load_registrations", refuse)
 
 
 # --- 9. every --out precondition before any solving ---------------------------
@@ -163,7 +164,7 @@ def test_ctrl_c_while_run_writes_leaves_no_staging(tmp_path, capsys, monkeypatch
     def interrupted(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("leernetwerk.reports.write_report_html", interrupted)
+    monkeypatch.setattr("leernetwerk.pipeline.write_report_html", interrupted)
     out = tmp_path / "voorstel"
     code = main(["run", str(workbook), "--cycle", str(cycle), "--out", str(out), "--quiet"])
     assert code == 130

@@ -13,7 +13,8 @@ from leernetwerk.pipeline import RunInputs, RunOutput, default_out_dir, run_pipe
 
 
 class ProgressPrinter:
-    """Prints phase, elapsed time and best score so far to stderr, at most once a second."""
+    """Prints phase, elapsed time and best score so far to stderr, at most once a second
+    per phase (a count in parentheses, e.g. "(12 van 31)", is not a new phase)."""
 
     def __init__(self, quiet: bool) -> None:
         self.quiet = quiet
@@ -24,9 +25,10 @@ class ProgressPrinter:
         if self.quiet:
             return
         now = time.monotonic()
-        if phase == self.last_phase and now - self.last_time < 1.0:
+        head = phase.split(" (")[0]
+        if head == self.last_phase and now - self.last_time < 1.0:
             return
-        self.last_phase, self.last_time = phase, now
+        self.last_phase, self.last_time = head, now
         score = f", beste score tot nu toe {best:.1f}" if best is not None else ""
         click.echo(f"[{elapsed:6.1f} s] {phase}{score}", err=True)
 

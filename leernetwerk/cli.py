@@ -95,13 +95,27 @@ def _interrupted_message(error: BaseException) -> str:
     return "Afgebroken."
 
 
+def _interrupt_in_chain(error: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C or stop signal behind an error, when a library turned it into one."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code (0 ok, 1 input problems, 2 usage, 130 interrupted)."""
-    _register_commands()
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
         with interrupt_handlers():
+            # Inside the handlers: a Ctrl-C while the commands (and CP-SAT) load
+            # exits 130 too, without a traceback.
+            _register_commands()
             result = cli.main(args=args, prog_name="leernetwerk", standalone_mode=False)
     except UserError as error:
         report_user_error(error)
@@ -115,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
         error.show()
         return error.exit_code
     except Exception as error:  # noqa: BLE001 - the last line of defence
+        interrupt = _interrupt_in_chain(error)
+        if interrupt is not None:  # e.g. a library import cut short by Ctrl-C
+            click.echo(_interrupted_message(interrupt), err=True)
+            return INTERRUPTED_EXIT
         if debug:
             traceback.print_exc()
         click.echo(

@@ -100,9 +100,10 @@ def solve(
     """
     solver = configured_solver(settings)
     outcome: dict[str, object] = {}
-    done = threading.Event()
+    began, done = threading.Event(), threading.Event()
 
     def work() -> None:
+        began.set()
         try:
             outcome["code"] = solver.solve(model, callback)
         except BaseException as exc:  # pragma: no cover - re-raised below
@@ -112,14 +113,16 @@ def solve(
 
     started = time.perf_counter()
     worker = threading.Thread(target=work, name="cp-sat", daemon=True)
-    worker.start()
     try:
+        worker.start()
         while not done.wait(0.05):
             pass
     except KeyboardInterrupt:
-        solver.stop_search()
-        while not done.wait(0.05):
-            pass
+        # The interrupt may even land inside ``start``: once the thread runs, its
+        # solve must be stopped and finished before the process may exit (a C++
+        # solve still running at exit aborts the interpreter).
+        if began.wait(1.0) or worker.is_alive():
+            _stop_until_done(solver, done)
         raise
     wall = time.perf_counter() - started
     if "error" in outcome:  # pragma: no cover - CP-SAT raised inside the worker
@@ -138,3 +141,15 @@ def solve(
         deterministic_time=solver.deterministic_time,
         solver=solver,
     )
+
+
+def _stop_until_done(solver: cp_model.CpSolver, done: threading.Event) -> None:
+    """Ask the solve to stop until it has: a request made before CP-SAT set up its
+    search is lost, so it is repeated; a second Ctrl-C does not cut this short."""
+    while True:
+        try:
+            solver.stop_search()
+            if done.wait(0.05):
+                return
+        except KeyboardInterrupt:
+            continue

@@ -15,6 +15,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from ortools.sat.python import cp_model
 
 from matching.solver import SolverSettings, solve
@@ -84,3 +85,21 @@ def test_ctrl_c_during_run_exits_130_and_leaves_nothing(tmp_path: Path) -> None:
     assert "Traceback" not in stdout + stderr
     assert not out.exists()
     assert list(tmp_path.iterdir()) == [], list(tmp_path.iterdir())
+
+
+def test_an_error_caused_by_ctrl_c_still_exits_130(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A library that turns the interrupt into another exception (as an import cut
+    short can) is still an interruption, not an 'unexpected error'."""
+    import leernetwerk.cli as cli
+
+    def broken_import() -> None:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as exc:
+            raise ImportError("initialisation failed") from exc
+
+    monkeypatch.setattr(cli, "_register_commands", broken_import)
+    assert cli.main(["--help"]) == 130
+    assert "onderbroken" in capsys.readouterr().err

@@ -311,7 +311,7 @@ def replace_between(text: str, begin: str, end: str, body: str) -> str:
     _, found_end, tail = rest.partition(end)
     if not found or not found_end:
         raise SystemExit(f"{DOC}: markers {begin!r} … {end!r} not found")
-    return f"{head}{begin}\n{body}\n{end}{tail}"
+    return f"{head}{begin}\n\n{body}\n\n{end}{tail}"
 
 
 def between(text: str, begin: str, end: str) -> str:
@@ -334,12 +334,14 @@ def main(argv: list[str] | None = None) -> int:
         outcome = run_mutant(mutant)
         outcomes.append(outcome)
         verdict = f"caught by {outcome.example}" if outcome.caught else "NOT CAUGHT"
-        print(f"{mutant:32} {verdict} ({outcome.seconds:.0f} s)", flush=True)
+        print(f"{mutant:32} {verdict} ({outcome.seconds:.0f} s)", file=sys.stderr, flush=True)
     if args.write_doc:
         text = DOC.read_text(encoding="utf-8")
         text = replace_between(text, TABLE_BEGIN, TABLE_END, rule_table())
         text = replace_between(text, BEGIN, END, mutation_table(outcomes))
         DOC.write_text(text, encoding="utf-8")
+    else:  # the block's content, as benchmarks/docblocks.py expects it on stdout
+        print(mutation_table(outcomes))
     return 0 if all(o.caught for o in outcomes) else 1
 
 

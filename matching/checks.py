@@ -32,6 +32,11 @@ class Violation:
     message: str
     names: tuple[str, ...] = ()
     hard: bool = True
+    amount: int = 1
+    """Units of a penalised rule this violation costs (its raw value is −amount)."""
+    group: tuple[object, ...] = ()
+    """The club ``("club", id)`` or session ``("session", round, club, members)`` it
+    is charged to in the score breakdown (penalised rules)."""
 
     def __str__(self) -> str:
         return self.message
@@ -71,6 +76,14 @@ class LayoutFacts:
 
     def members(self, names: Sequence[str]) -> list[Registration]:
         return [self.participants[n] for n in names if n in self.participants]
+
+
+def club_group(club: int) -> tuple[object, ...]:
+    return ("club", club)
+
+
+def session_group(r: int, session: Session) -> tuple[object, ...]:
+    return ("session", r, session.club, session.members)
 
 
 def where(r: int, session: Session) -> str:
@@ -222,6 +235,8 @@ def host_shortfall(f: LayoutFacts) -> Iterator[Violation]:
                 "eigen host te geven.",
                 club.members,
                 hard=False,
+                amount=short,
+                group=club_group(club.id),
             )
 
 
@@ -356,13 +371,14 @@ def met_before_pairs(f: LayoutFacts, session: Session) -> list[tuple[str, str]]:
 
 def met_before(f: LayoutFacts) -> Iterator[Violation]:
     """Penalised: pairs that met in an earlier cycle do not meet again."""
-    for _r, s in f.sessions:
+    for r, s in f.sessions:
         for a, b in met_before_pairs(f, s):
             yield Violation(
                 "met_before",
                 f"{a} en {b} ontmoetten elkaar al in een eerdere cyclus.",
                 (a, b),
                 hard=False,
+                group=session_group(r, s),
             )
 
 
@@ -395,6 +411,7 @@ def host_twice(f: LayoutFacts) -> Iterator[Violation]:
             f"{where(r, s)}: {name} is de enige die mag hosten, en moet dus opnieuw hosten.",
             (name,),
             hard=False,
+            group=session_group(r, s),
         )
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from leernetwerk.config import CycleConfig
 from leernetwerk.domain import Registration
 from leernetwerk.proposal import Breakdown, CriterionScore, GroupScore, Layout
-from matching.checks import LayoutFacts, host_shortfall_of, met_before_pairs, repeated_sole_hosts
+from matching.checks import LayoutFacts, club_group, session_group
 from matching.criteria import (
     CLUB_CRITERIA,
     FIRST_CHOICE_LABEL,
@@ -23,7 +23,7 @@ from matching.criteria import (
     is_bringer,
     is_learner,
 )
-from matching.rules import BY_KEY
+from matching.rules import RULES, Rule, RuleKind, Stage
 
 FIRST_CHOICE_KEY = "sessions.first_choice"
 
@@ -35,11 +35,25 @@ def _criterion(key: str, label: str, weight: float, raw: float) -> CriterionScor
     )
 
 
-def _penalty(key: str, config: CycleConfig, count: int) -> CriterionScore:
-    """A penalised rule of the rule table as a criterion: raw = −count."""
-    rule = BY_KEY[key]
+PENALISED = tuple(rule for rule in RULES if rule.kind is RuleKind.PENALISED)
+"""The penalised rules of the table, each scored as a criterion with raw = −amount."""
+
+
+def penalties(facts: LayoutFacts, stage: Stage) -> list[tuple[Rule, Counter[tuple[object, ...]]]]:
+    """Per penalised rule of ``stage``: its amounts per club or session, from its check."""
+    found = []
+    for rule in PENALISED:
+        if rule.stage is stage:
+            amounts: Counter[tuple[object, ...]] = Counter()
+            for v in rule.check(facts):
+                amounts[v.group] += v.amount
+            found.append((rule, amounts))
+    return found
+
+
+def _penalty(rule: Rule, config: CycleConfig, amount: int) -> CriterionScore:
     assert rule.weight is not None
-    return _criterion(rule.weight, rule.label, rule.weight_value(config), -count)
+    return _criterion(rule.weight, rule.label, rule.weight_value(config), -amount)
 
 
 def score_layout(
@@ -56,7 +70,8 @@ def score_layout(
     (the checker reports them).
     """
     facts = LayoutFacts(layout, participants, config, frozenset(met_before))
-    repeats = Counter((r, s.club, s.members) for r, s, _ in repeated_sole_hosts(facts))
+    club_penalties = penalties(facts, Stage.CLUBS)
+    session_penalties = penalties(facts, Stage.SESSIONS)
     themes = config.catalogue.names
     club_scores = []
     for club in layout.clubs:
@@ -65,7 +80,9 @@ def score_layout(
         for c in CLUB_CRITERIA:
             raw = sum(c.pair_value(a, b, themes) for a, b in itertools.combinations(members, 2))
             criteria.append(_criterion(f"clubs.{c.key}", c.label, c.weight(config), raw))
-        criteria.append(_penalty("host_shortfall", config, host_shortfall_of(facts, members)))
+        criteria += [
+            _penalty(rule, config, amounts[club_group(club.id)]) for rule, amounts in club_penalties
+        ]
         club_scores.append(
             GroupScore(
                 club=club.id,
@@ -91,8 +108,10 @@ def score_layout(
         ]
         covered.update(newly)
         criteria.append(_criterion(FIRST_CHOICE_KEY, FIRST_CHOICE_LABEL, fc_weight, len(newly)))
-        criteria.append(_penalty("met_before", config, len(met_before_pairs(facts, session))))
-        criteria.append(_penalty("host_twice", config, repeats[rnd, session.club, session.members]))
+        criteria += [
+            _penalty(rule, config, amounts[session_group(rnd, session)])
+            for rule, amounts in session_penalties
+        ]
         session_scores.append(
             GroupScore(
                 club=session.club,

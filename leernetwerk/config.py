@@ -467,9 +467,37 @@ def problems_from_validation(error: ValidationError, source: str) -> list[Proble
         elif item["type"] == "missing":
             message = "verplichte instelling ontbreekt."
         else:
-            message = f"ongeldige waarde: {item['msg']}."
+            message = f"ongeldige waarde: {dutch_reason(item)}."
         problems.append(Problem(sheet=source, column=key, value=shown, message=message))
     return problems
+
+
+def dutch_reason(item: Any) -> str:
+    """pydantic's reason for an invalid value, in Dutch for the common cases."""
+    ctx = item.get("ctx") or {}
+    reasons = {
+        "greater_than_equal": "moet minstens {ge} zijn",
+        "greater_than": "moet groter zijn dan {gt}",
+        "less_than_equal": "mag hoogstens {le} zijn",
+        "less_than": "moet kleiner zijn dan {lt}",
+        "float_parsing": "dit is geen getal",
+        "float_type": "dit is geen getal",
+        "int_parsing": "dit is geen geheel getal",
+        "int_type": "dit is geen geheel getal",
+        "int_from_float": "dit is geen geheel getal",
+        "bool_parsing": "verwacht true of false",
+        "bool_type": "verwacht true of false",
+        "string_type": "verwacht tekst",
+        "date_parsing": "dit is geen datum (verwacht JJJJ-MM-DD)",
+        "date_from_datetime_parsing": "dit is geen datum (verwacht JJJJ-MM-DD)",
+    }
+    template = reasons.get(item["type"])
+    if template is None:
+        return str(item["msg"])
+    try:
+        return template.format(**ctx)
+    except (KeyError, IndexError):
+        return str(item["msg"])
 
 
 def config_sha256(path: Path | None, config: CycleConfig) -> str:
@@ -502,4 +530,56 @@ def config_from_dict(data: dict[str, Any], source: str = "cycle.toml") -> CycleC
     try:
         return CycleConfig.model_validate(data)
     except ValidationError as exc:
-        raise UserError(problems_from_validation(exc, source)) from None
+        located = problems_from_validation(exc, source)
+        raise UserError(
+            [Problem(message=f"{source} {p.column}={p.value}: {p.message}") for p in located]
+        ) from None
+
+
+def setting_keys(model: type[BaseModel] = CycleConfig, prefix: str = "") -> list[str]:
+    """Every dotted key of a scalar setting (e.g. ``weights.clubs.shared_themes``)."""
+    keys = []
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            keys += setting_keys(annotation, f"{prefix}{name}.")
+        else:
+            keys.append(f"{prefix}{name}")
+    return keys
+
+
+def with_overrides(
+    config: CycleConfig, overrides: dict[str, Any], source: str = "--vary"
+) -> CycleConfig:
+    """``config`` with dotted settings replaced, validated like cycle.toml.
+
+    An unknown key gets a "Bedoelde u …?" suggestion; a wrong value a located
+    Dutch problem (``source`` names where the override came from); all problems in
+    one :class:`UserError`. Overrides are the analyst's "what if" on weights and
+    settings (``leernetwerk verken``, :mod:`leernetwerk.api`).
+    """
+    known = set(setting_keys())
+    problems = [
+        Problem(
+            message=f"{source} {key}={value}: onbekende instelling '{key}'."
+            + did_you_mean(key, sorted(known))
+        )
+        for key, value in overrides.items()
+        if key not in known
+    ]
+    if problems:
+        raise UserError(problems)
+    data = config.model_dump(mode="python")
+    for key, value in overrides.items():
+        *path, last = key.split(".")
+        section = data
+        for part in path:
+            section = section[part]
+        section[last] = value
+    try:
+        return CycleConfig.model_validate(data)
+    except ValidationError as exc:
+        located = problems_from_validation(exc, source)
+        raise UserError(
+            [Problem(message=f"{source} {p.column}={p.value}: {p.message}") for p in located]
+        ) from None

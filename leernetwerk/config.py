@@ -530,10 +530,7 @@ def config_from_dict(data: dict[str, Any], source: str = "cycle.toml") -> CycleC
     try:
         return CycleConfig.model_validate(data)
     except ValidationError as exc:
-        located = problems_from_validation(exc, source)
-        raise UserError(
-            [Problem(message=f"{source} {p.column}={p.value}: {p.message}") for p in located]
-        ) from None
+        raise UserError(problems_from_validation(exc, source)) from None
 
 
 def setting_keys(model: type[BaseModel] = CycleConfig, prefix: str = "") -> list[str]:

@@ -12,13 +12,14 @@ import importlib.metadata
 import json
 import platform
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from leernetwerk import __version__
-from leernetwerk.config import CycleConfig, config_sha256, load_cycle_config
-from leernetwerk.cycle import DecisionKind, decided_proposal, latest_decision
+from leernetwerk.config import CycleConfig, config_sha256, load_cycle_config, with_overrides
+from leernetwerk.cycle import DecisionKind, config_toml, decided_proposal, latest_decision
 from leernetwerk.domain import Registrations
 from leernetwerk.errors import Problem, UserError, did_you_mean
 from leernetwerk.fsutil import sha256_file, write_outputs
@@ -43,6 +44,13 @@ class RunInputs:
     keep: Path | None = None
     selection: Path | None = None
     """For ``match``: take the selected names from this selection/proposal."""
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+    """Settings replaced by dotted key (``weights.clubs.shared_themes``), on top of
+    ``cycle_path``: an analyst's variant (:func:`leernetwerk.config.with_overrides`)."""
+
+    def load_config(self) -> CycleConfig:
+        config = load_cycle_config(self.cycle_path)
+        return with_overrides(config, dict(self.overrides)) if self.overrides else config
 
 
 @dataclass(frozen=True)
@@ -56,8 +64,15 @@ class RunOutput:
     """Pairs that met in an earlier decided cycle (the outputs check them too)."""
 
 
-def config_text(cycle_path: Path | None, config: CycleConfig) -> str:
-    """The cycle.toml used, as text: the file itself, or a note that defaults were used."""
+def config_text(
+    cycle_path: Path | None, config: CycleConfig, overrides: Mapping[str, Any] | None = None
+) -> str:
+    """The cycle.toml used, as text: the file itself, or a note that defaults were used;
+    with overrides the whole effective config (it reproduces the run)."""
+    if overrides:
+        listed = ", ".join(f"{k} = {v!r}" for k, v in sorted(overrides.items()))
+        origin = str(cycle_path) if cycle_path is not None else "de standaardinstellingen"
+        return f"# {origin} met: {listed}\n" + config_toml(config)
     if cycle_path is not None:
         return cycle_path.read_text(encoding="utf-8")
     return (
@@ -135,7 +150,7 @@ def run_pipeline(inputs: RunInputs, progress: Progress | None = None) -> RunOutp
     started = time.perf_counter()
     if not inputs.workbook.is_file():
         raise UserError(f"Aanmeldingen '{inputs.workbook}' bestaat niet.")
-    config = load_cycle_config(inputs.cycle_path)
+    config = inputs.load_config()
     registrations = load_registrations(inputs.workbook, config)
     check_matching_pins(registrations, config)
     history = cycle_history(inputs.cycle_path)
@@ -206,7 +221,7 @@ def run_pipeline(inputs: RunInputs, progress: Progress | None = None) -> RunOutp
         cycle=config.cycle.name,
         input_file=str(inputs.workbook),
         input_sha256=sha256_file(inputs.workbook),
-        config_sha256=config_sha256(inputs.cycle_path, config),
+        config_sha256=config_sha256(None if inputs.overrides else inputs.cycle_path, config),
         seed=config.solver.seed,
         solver=settings,
         selection=selection_entries,
@@ -239,7 +254,7 @@ def run_pipeline(inputs: RunInputs, progress: Progress | None = None) -> RunOutp
         proposal,
         registrations,
         config,
-        config_text(inputs.cycle_path, config),
+        config_text(inputs.cycle_path, config, inputs.overrides),
         record,
         met_before=frozenset(history.met_pairs),
     )

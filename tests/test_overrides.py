@@ -57,3 +57,26 @@ def test_cycle_toml_errors_are_dutch_too() -> None:
         config_from_dict({"clubs": {"min_size": 0}})
     (problem,) = info.value.problems
     assert "moet minstens 2 zijn" in problem.message and "Input should" not in problem.message
+
+
+def test_a_run_with_overrides_records_the_effective_config() -> None:
+    """The run folder's cycle.toml reproduces the variant: it loads back to the
+    config the run used, and its fingerprint is that of the effective config."""
+    import tomllib
+    from pathlib import Path
+
+    from leernetwerk.pipeline import RunInputs, run_pipeline
+
+    root = Path(__file__).resolve().parents[1] / "examples" / "pilot-2025"
+    inputs = RunInputs(
+        root / "aanmeldingen.xlsx",
+        root / "cycle.toml",
+        overrides={"weights.sessions.balance_mix": 7.0},
+    )
+    output = run_pipeline(inputs)
+    assert output.config.weights.sessions.balance_mix == 7.0
+    assert config_from_dict(tomllib.loads(output.config_text)) == output.config
+    plain = run_pipeline(RunInputs(root / "aanmeldingen.xlsx", root / "cycle.toml"))
+    assert output.proposal.config_sha256 != plain.proposal.config_sha256
+    mix = {c.key: c.weight for c in output.proposal.breakdown.criteria}  # type: ignore[union-attr]
+    assert mix["sessions.balance_mix"] == 7.0

@@ -55,6 +55,7 @@ from leernetwerk.pipeline import (
 from leernetwerk.proposal import Proposal
 from leernetwerk.reports.checks import proposal_facts
 from matching.rules import Stage, rules_in_display_order
+from matching.scoring import score_layout
 
 __all__ = ["Differences", "Result", "Study", "compare", "load"]
 
@@ -296,6 +297,25 @@ class Result:
             raise ValueError(f"by must be 'criterion', 'club' or 'session', not {by!r}")
         columns = {"criterion": CRITERION, "club": ["club", *CRITERION]}.get(by)
         return pd.DataFrame(rows, columns=columns or [*SESSION, *CRITERION])
+
+    def breakdown_of(self, other: Result) -> pd.DataFrame:
+        """The breakdown ``other``'s layout gets under *this* run's settings (the
+        columns of :meth:`breakdown`), scored with the engine's own criteria
+        (:func:`matching.scoring.score_layout`).
+
+        A run that stops at its time limit (status "tijdslimiet bereikt") is not
+        proven best. When another run's layout scores higher under this run's
+        weights than this run's own layout, part of the difference between the
+        two runs is the search, not the weights::
+
+            variant.breakdown_of(base)["contribution"].sum() > variant.objective
+        """
+        registrations = other.output.registrations.by_name()
+        participants = {n: registrations[n] for n in other.proposal.selected}
+        scored = score_layout(
+            other.proposal.layout, participants, self.config, self.output.met_before
+        )
+        return pd.DataFrame([_criterion_row(c) for c in scored.criteria], columns=CRITERION)
 
     def _session_numbers(self) -> dict[tuple[int, int, tuple[str, ...]], int]:
         """(round, club, members) → the session's number within its club and round."""

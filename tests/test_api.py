@@ -81,6 +81,19 @@ def test_club_and_session_rows_add_up_per_criterion(base: ln.Result) -> None:
     assert set(sessions["session"]) <= set(base.sessions()["session"])
 
 
+def test_breakdown_of_rescores_a_layout_under_this_runs_weights(
+    base: ln.Result, variant: ln.Result
+) -> None:
+    pd.testing.assert_frame_equal(base.breakdown_of(base), base.breakdown())
+    rescored = variant.breakdown_of(base).set_index("key")
+    own = base.breakdown().set_index("key")
+    assert (rescored["raw"] == own["raw"]).all()  # the same layout
+    assert rescored.loc["sessions.first_choice", "contribution"] == 0  # the variant's weight
+    assert rescored["contribution"].sum() == pytest.approx(
+        base.objective - own.loc["sessions.first_choice", "contribution"]
+    )
+
+
 def test_clubs_and_sessions_are_the_layout(base: ln.Result) -> None:
     clubs = base.clubs()
     assert dict(zip(clubs["participant"], clubs["club"], strict=True)) == (

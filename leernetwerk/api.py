@@ -57,7 +57,7 @@ from leernetwerk.reports.checks import proposal_facts
 from matching.rules import Stage, rules_in_display_order
 from matching.scoring import score_layout
 
-__all__ = ["Differences", "Result", "Study", "compare", "load"]
+__all__ = ["Differences", "Result", "Study", "UserError", "compare", "load"]
 
 BASE_LABEL = "base"
 """The label of a run without overrides."""

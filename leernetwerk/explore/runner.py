@@ -21,6 +21,9 @@ receives it, stops the workers and lets the interrupt end the command (exit
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import multiprocessing
 import signal
 import sys
@@ -39,6 +42,9 @@ from leernetwerk.fsutil import sha256_file
 from leernetwerk.pipeline import RunInputs, prepare, run_matching, run_selection
 from leernetwerk.proposal import Proposal
 from matching.selection import SelectionResult
+
+PR_SET_PDEATHSIG = 1
+"""prctl(2): the signal a process gets when its parent ends."""
 
 Report = Callable[[str], None]
 """Receives one Dutch progress line per event."""
@@ -83,9 +89,14 @@ def matching_task(inputs: RunInputs, selection: SelectionResult) -> Outcome:
 
 
 def _ignore_interrupts() -> None:
-    """Worker processes leave Ctrl-C to the main process, which stops them."""
+    """Worker processes leave Ctrl-C to the main process, which stops them; on Linux
+    they also end with it when it is killed outright (no orphan keeps solving)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class InlineExecutor(Executor):

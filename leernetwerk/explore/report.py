@@ -206,6 +206,17 @@ def key_sentences(f: Findings, key: str) -> list[str]:
     ]
     if not single:
         return []
+    if isinstance(base_value, bool) or not isinstance(base_value, int | float):
+        return [
+            f"Bij {key} = {format_value(value)}: "
+            + (
+                f"{_count(len(c.moved), 'deelnemer wisselt', 'deelnemers wisselen')} van club "
+                f"({names_text(list(c.moved))})."
+                if c.moved
+                else "niemand wisselt van club."
+            )
+            for value, c in single
+        ]
     sentences = []
     for side, above in (("≥", True), ("≤", False)):
         tried = sorted(

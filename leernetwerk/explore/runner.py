@@ -61,6 +61,8 @@ class RunStats:
     seconds: float = 0.0
     solved: list[str] = field(default_factory=list)
     """Labels of the variants computed (not read from the cache), in order of finishing."""
+    selections_by_fingerprint: dict[str, SelectionResult] = field(default_factory=dict)
+    """Selections computed so far: later batches (``--drempels``) reuse them."""
 
 
 def variant_inputs(base: RunInputs, variant: Variant) -> RunInputs:
@@ -174,16 +176,25 @@ def compute_variants(
             continue
         groups.setdefault(selection_fingerprint(configs[index]), []).append(index)
     todo = sum(len(g) for g in groups.values())
+    new = len([fp for fp in groups if fp not in stats.selections_by_fingerprint])
     if todo:
         line(
-            f"{todo} van {total} varianten te berekenen, met {len(groups)} "
-            f"{'selectie' if len(groups) == 1 else 'selecties'}, in "
+            f"{todo} van {total} varianten te berekenen, met {new} nieuwe "
+            f"{'selectie' if new == 1 else 'selecties'}, in "
             f"{min(jobs, todo)} {'proces' if min(jobs, todo) == 1 else 'processen'}."
         )
     executor = make_executor(min(jobs, max(todo, 1)))
     try:
         pending: dict[Future[Any], tuple[str, Any]] = {}
-        for number, (fingerprint, members) in enumerate(groups.items(), start=1):
+        number = 0
+        for fingerprint, members in groups.items():
+            known = stats.selections_by_fingerprint.get(fingerprint)
+            if known is not None:
+                for index in members:
+                    inputs = variant_inputs(base, variants[index])
+                    pending[executor.submit(matching_task, inputs, known)] = ("variant", index)
+                continue
+            number += 1
             first = variants[members[0]]
             future = executor.submit(selection_task, variant_inputs(base, first))
             pending[future] = ("selectie", (number, fingerprint))
@@ -198,8 +209,9 @@ def compute_variants(
                     if status != "ok":
                         raise _failed(variants[members[0]], value)
                     stats.selections += 1
+                    stats.selections_by_fingerprint[fingerprint] = value
                     line(
-                        f"selectie {number} van {len(groups)} berekend "
+                        f"selectie {number} van {new} berekend "
                         f"(voor {len(members)} {'variant' if len(members) == 1 else 'varianten'})"
                     )
                     for index in members:

@@ -15,7 +15,10 @@ ROOT = Path(__file__).resolve().parents[1]
 def children(pid: int) -> set[int]:
     found: set[int] = set()
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        text = (task / "children").read_text(encoding="utf-8") if task.exists() else ""
+        try:
+            text = (task / "children").read_text(encoding="utf-8")
+        except OSError:  # the thread ended meanwhile
+            continue
         found |= {int(x) for x in text.split()}
     return found
 

@@ -133,7 +133,9 @@ def heatmap(f: Findings) -> dict[str, object]:
     names = f.names
     n = len(names)
     cell = max(5, min(16, 760 // max(n, 1)))
-    label_w = 150
+    font = max(5, min(11, cell - 2))
+    longest = max((len(name) for name in names), default=0)
+    label_w = int(longest * font * 0.62) + 10
     share = {(r.a, r.b): float(r.share) for r in f.pairs.itertuples(index=False)}
     share |= {(b, a): s for (a, b), s in share.items()}
     cells = [
@@ -161,7 +163,6 @@ def heatmap(f: Findings) -> dict[str, object]:
                     "mid": label_w + (start + len(index) / 2) * cell,
                 }
             )
-    font = max(5, min(11, cell - 2))
     labels = [
         {"name": name, "pos": label_w + (i + 0.5) * cell + font / 3} for i, name in enumerate(names)
     ]
@@ -191,7 +192,6 @@ def context(f: Findings) -> dict[str, object]:
             "front": f.non_dominated[i],
             "moved": list(f.changes[i].moved),
             "sessions": len(f.changes[i].sessions_changed),
-            "raw": [float(f.raw.iloc[i][k]) for k in varying],
         }
         for i, v in enumerate(e.variants)
     ]
@@ -228,8 +228,14 @@ def context(f: Findings) -> dict[str, object]:
         "keys": list(e.keys),
         "grid": e.grid,
         "guide": reading_guide(f),
-        "criteria": [f.labels_of_criteria.get(k, k) for k in varying],
-        "criteria_keys": varying,
+        "criteria": [
+            {
+                "label": f.labels_of_criteria.get(k, k),
+                "key": k,
+                "values": [float(x) for x in f.raw[k]],
+            }
+            for k in varying
+        ],
         "constant": [k for k in f.raw.columns if k not in varying],
         "variants": variants,
         "charts": charts(f),

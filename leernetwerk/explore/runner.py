@@ -139,7 +139,10 @@ def stop_executor(executor: Executor) -> None:
 
 def _failed(variant: Variant, problems: list[Problem]) -> UserError:
     return UserError(
-        [Problem(message=f"Variant {variant.label}: {problem}") for problem in problems]
+        [
+            Problem(message=f"Variant {variant.label}: {str(p).removeprefix('Fout: ')}")
+            for p in problems
+        ]
     )
 
 

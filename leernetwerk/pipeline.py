@@ -31,7 +31,7 @@ from leernetwerk.runs import new_run_dir
 from leernetwerk.solver_errors import user_error
 from matching.engine import match
 from matching.errors import MatchingError
-from matching.selection import select
+from matching.selection import SelectionResult, select
 
 Progress = Callable[[str, float, float | None], None]
 
@@ -144,9 +144,20 @@ def kept_layout(inputs: RunInputs) -> Layout | None:
     return load_proposal(inputs.keep).layout
 
 
-def run_pipeline(inputs: RunInputs, progress: Progress | None = None) -> RunOutput:
-    """Run the whole job in memory; raises UserError (Dutch) on any input problem."""
+@dataclass(frozen=True)
+class Prepared:
+    """A run's inputs read and checked: what the selection and the matching start from."""
 
+    inputs: RunInputs
+    config: CycleConfig
+    registrations: Registrations
+    history: History
+    keep_layout: Layout | None
+    started: float
+
+
+def prepare(inputs: RunInputs) -> Prepared:
+    """Read and check the workbook, config, pins, history and kept layout (no solving)."""
     started = time.perf_counter()
     if not inputs.workbook.is_file():
         raise UserError(f"Aanmeldingen '{inputs.workbook}' bestaat niet.")
@@ -154,16 +165,27 @@ def run_pipeline(inputs: RunInputs, progress: Progress | None = None) -> RunOutp
     registrations = load_registrations(inputs.workbook, config)
     check_matching_pins(registrations, config)
     history = cycle_history(inputs.cycle_path)
-    keep_layout = kept_layout(inputs)
+    return Prepared(inputs, config, registrations, history, kept_layout(inputs), started)
 
+
+def run_pipeline(inputs: RunInputs, progress: Progress | None = None) -> RunOutput:
+    """Run the whole job in memory; raises UserError (Dutch) on any input problem."""
+    prepared = prepare(inputs)
+    return run_matching(prepared, run_selection(prepared, progress), progress)
+
+
+def run_selection(prepared: Prepared, progress: Progress | None = None) -> SelectionResult:
+    """The selection step of a run. It reads only part of the config
+    (:mod:`leernetwerk.explore.fingerprint` names which), so ``verken`` reuses it."""
+    started = prepared.started
     if progress:
         progress("selectie", time.perf_counter() - started, None)
     try:
-        selection = select(
-            registrations,
-            config,
-            places=inputs.places,
-            participation=history.participation,
+        return select(
+            prepared.registrations,
+            prepared.config,
+            places=prepared.inputs.places,
+            participation=prepared.history.participation,
             progress=(
                 (
                     lambda stage, step, total: progress(
@@ -178,6 +200,14 @@ def run_pipeline(inputs: RunInputs, progress: Progress | None = None) -> RunOutp
         )
     except MatchingError as exc:
         raise user_error(exc) from None
+
+
+def run_matching(
+    prepared: Prepared, selection: SelectionResult, progress: Progress | None = None
+) -> RunOutput:
+    """The matching step of a run on ``selection``, and the run's proposal and record."""
+    inputs, config, registrations = prepared.inputs, prepared.config, prepared.registrations
+    history, keep_layout, started = prepared.history, prepared.keep_layout, prepared.started
     selected = selection.selected
     if inputs.selection is not None:
         selected = selected_names_from(inputs.selection)

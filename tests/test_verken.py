@@ -265,3 +265,42 @@ def test_a_non_empty_out_folder_is_refused_before_solving(explored, tmp_path, ca
     assert verken(explored["workbook"], explored["cycle"], out, cache, *VARY) == 1
     assert "niet leeg" in capsys.readouterr().err
     assert not cache.exists()
+
+
+def test_the_base_layout_is_rescored_under_every_variants_settings(explored):
+    """The same ruler as each variant's own score: under the base settings the base
+    layout scores exactly the base objective; the flag says whether it beats the
+    variant's own layout (the search stopped short, not the weight)."""
+    variants = document(explored["out"])["variants"]
+    base = variants[0]
+    assert base["base_layout_objective"] == pytest.approx(base["objective"])
+    assert base["search_stopped_short"] is False
+    for v in variants[1:]:
+        rescored = v["base_layout_objective"]
+        if rescored is None:  # another selection: the base layout does not apply
+            continue
+        assert v["search_stopped_short"] is (rescored > v["objective"] + 1e-6)
+
+
+def test_the_reading_guide_warns_when_the_base_layout_beats_a_variant(
+    explored, tmp_path, monkeypatch
+):
+    """When the base layout scores higher under a variant's settings than the layout
+    that variant found, the guide says the change is (partly) the search's."""
+    import leernetwerk.commands.explore as command
+
+    real = command.base_layout_scores
+
+    def inflated(*args):  # type: ignore[no-untyped-def]
+        scores = list(real(*args))
+        scores[1] = (scores[1] or 0.0) + 1000.0
+        return tuple(scores)
+
+    monkeypatch.setattr(command, "base_layout_scores", inflated)
+    out = tmp_path / "verkenning"
+    assert verken(explored["workbook"], explored["cycle"], out, explored["cache"], *VARY) == 0
+    data = document(out)
+    assert data["variants"][1]["search_stopped_short"] is True
+    guide = " ".join(data["reading_guide"])
+    assert "Let op: bij " + data["variants"][1]["label"] in guide
+    assert "zoektocht binnen de rekentijd stopte" in guide

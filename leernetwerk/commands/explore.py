@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from leernetwerk.config import CycleConfig, with_overrides
 from leernetwerk.errors import UserError
 from leernetwerk.explore.cache import VariantCache, default_cache_dir
 from leernetwerk.explore.outputs import write_exploration
@@ -23,7 +24,10 @@ from leernetwerk.explore.variants import (
     setting_value,
 )
 from leernetwerk.fsutil import check_out_dir, sha256_file
-from leernetwerk.pipeline import RunInputs
+from leernetwerk.intake import load_registrations
+from leernetwerk.pipeline import RunInputs, cycle_history
+from leernetwerk.proposal import Proposal
+from matching.scoring import score_layout
 
 
 def explore(
@@ -75,6 +79,7 @@ def explore(
         variants = build_variants(config, values, grid=grid)
         proposals = compute(variants)
     exploration = Exploration(
+        base_rescored=base_layout_scores(inputs, config, variants, proposals),
         workbook=inputs.workbook.name,
         input_sha256=sha256_file(inputs.workbook),
         cycle=inputs.cycle_path.name if inputs.cycle_path else None,
@@ -86,6 +91,25 @@ def explore(
         thresholds=result,
     )
     return write_exploration(exploration, out, force=force, inputs=protected)
+
+
+def base_layout_scores(
+    inputs: RunInputs, config: CycleConfig, variants: list[Variant], proposals: list[Proposal]
+) -> tuple[float | None, ...]:
+    """The base layout scored under every variant's settings (the same ruler as the
+    variant's own score), to tell a weight's effect from where the search stopped."""
+    base = proposals[0]
+    registrations = load_registrations(inputs.workbook, config).by_name()
+    people = {name: registrations[name] for name in base.selected}
+    met = frozenset(cycle_history(inputs.cycle_path).met_pairs)
+    scores: list[float | None] = []
+    for variant, proposal in zip(variants, proposals, strict=True):
+        if set(proposal.selected) != set(base.selected):
+            scores.append(None)
+            continue
+        settings = with_overrides(config, variant.as_dict())
+        scores.append(score_layout(base.layout, people, settings, met).total)
+    return tuple(scores)
 
 
 @click.command("verken")

@@ -50,6 +50,17 @@ class Exploration:
     proposals: tuple[Proposal, ...]
     grid: bool = False
     thresholds: ThresholdResult | None = None
+    base_rescored: tuple[float | None, ...] = ()
+    """Per variant: the base layout's score under that variant's settings (None when
+    the variant selected other participants). Above the variant's own score, the
+    variant's changes come at least partly from where the search stopped."""
+
+    def search_short(self, i: int) -> bool:
+        """Whether the base layout beats variant ``i``'s own layout under its settings."""
+        if i >= len(self.base_rescored):
+            return False
+        base, own = self.base_rescored[i], self.proposals[i].quality.objective
+        return base is not None and own is not None and base > own + 1e-6
 
     def value(self, variant: Variant, key: str) -> Any:
         return variant.as_dict().get(key, self.base_values[key])
@@ -126,6 +137,8 @@ def findings_json(f: Findings) -> dict[str, Any]:
                 "values": {k: e.value(variant, k) for k in e.keys},
                 "status": proposal.quality.status.value,
                 "objective": f.objectives[i],
+                "base_layout_objective": (e.base_rescored[i] if i < len(e.base_rescored) else None),
+                "search_stopped_short": e.search_short(i),
                 "criteria": {k: _plain(v) for k, v in f.raw.iloc[i].items()},
                 "contributions": {k: _plain(v) for k, v in f.contributions.iloc[i].items()},
                 "weights": {k: _plain(v) for k, v in f.weights.iloc[i].items()},
@@ -285,6 +298,16 @@ def reading_guide(f: Findings) -> list[str]:
                 f"Tussen {t.spec.key} = {format_value(th.low)} en {format_value(th.high)} "
                 f"verandert de indeling: {'; '.join(parts) or 'andere bijeenkomsten'}."
             )
+    short = [i for i in range(n) if e.search_short(i)]
+    if short:
+        worst = max(short, key=lambda i: (e.base_rescored[i] or 0) - (f.objectives[i] or 0))
+        lines.append(
+            f"Let op: bij {', '.join(f.labels[i] for i in short)} scoort de basisindeling "
+            "onder de instellingen van die variant hoger dan de indeling die de variant vond "
+            f"(bijvoorbeeld {f.labels[worst]}: {format_value(e.base_rescored[worst])} tegen "
+            f"{format_value(f.objectives[worst])}). Daar komen wisselingen dus (deels) doordat "
+            "de zoektocht binnen de rekentijd stopte, niet alleen door de gewichten."
+        )
     base_people = f.people[f.people["base_club"].notna()]
     keep = int((base_people["share"] == 1.0).sum())
     lines.append(

@@ -8,9 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 from openpyxl import Workbook
 
 from leernetwerk.config import CycleConfig
+
+# CI (CI=true) runs the property tests on a fixed sequence of examples, so a red CI
+# is reproducible; locally hypothesis explores new examples on every run.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI") == "true":
+    settings.load_profile("ci")
 
 SheetRows = dict[str, Sequence[Sequence[Any]]]
 """Sheet title → rows (the first row is the header), as typed in Excel."""

@@ -33,6 +33,7 @@ from leernetwerk.domain import DEFAULT_EXECUTION_VARIANTS, DEFAULT_THEMES, Theme
 from leernetwerk.errors import Problem, UserError, did_you_mean
 from leernetwerk.fsutil import sha256_bytes, sha256_file
 from leernetwerk.names import normalise_name
+from leernetwerk.planning_settings import PlanningSection
 from leernetwerk.timeline import (
     MONTHS,
     REFERENCE_YEAR,
@@ -426,6 +427,11 @@ class CycleConfig(Section):
         description="De urennormen van de uitvoerder per activiteitengroep (standaard die uit "
         "bijlage E van het rapport); gebruikt door 'leernetwerk capacity'.",
     )
+    planning: PlanningSection = Field(
+        PlanningSection(),
+        description="Regels en gewichten voor het inplannen van de bijeenkomsten "
+        "('leernetwerk plan').",
+    )
 
     @property
     def catalogue(self) -> ThemeCatalogue:
@@ -490,6 +496,7 @@ def dutch_reason(item: Any) -> str:
         "string_type": "verwacht tekst",
         "date_parsing": "dit is geen datum (verwacht JJJJ-MM-DD)",
         "date_from_datetime_parsing": "dit is geen datum (verwacht JJJJ-MM-DD)",
+        "literal_error": "kies uit {expected}",
     }
     template = reasons.get(item["type"])
     if template is None:

@@ -8,6 +8,7 @@ exit codes.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -94,3 +95,27 @@ class SelectionOutOfTime(NoSolutionInTime):
         """Dutch name of the selection stage, e.g. 'vullen'."""
         self.deterministic_time = deterministic_time
         super().__init__(f"de selectie (fase '{phase}')", "max_deterministic_time")
+
+
+class PlanningConflict(MatchingError):
+    """No dates keep the planner's hard rules (:mod:`matching.planning`).
+
+    A conflict core: the ``meetings`` (keys) that cannot all get a date, the
+    members' absent weeks (member, Monday of the week) and the other limits
+    (``per_dag``, ``voorbereiding``, ``vast:<key>``, ``volgorde:<key>:<key>``)
+    that together make it impossible. All empty when no core was found in time.
+    """
+
+    def __init__(
+        self,
+        meetings: Sequence[str],
+        absences: Sequence[tuple[str, dt.date]],
+        limits: Sequence[str],
+    ) -> None:
+        self.meetings = tuple(meetings)
+        self.absences = tuple(absences)
+        self.limits = tuple(limits)
+        super().__init__(
+            f"geen planning mogelijk: {len(self.meetings)} bijeenkomsten, "
+            f"{len(self.absences)} afwezige weken, {', '.join(self.limits) or 'geen limieten'}"
+        )

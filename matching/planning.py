@@ -116,7 +116,7 @@ class _Model:
         self.assumptions: dict[tuple[str, ...], cp_model.IntVar] = {}
         self.x: dict[str, dict[dt.date, cp_model.IntVar]] = {}
         self.y: dict[str, dict[dt.date, cp_model.IntVar]] = {}
-        self.day: dict[str, cp_model.LinearExprT] = {}
+        self.day: dict[str, cp_model.LinearExpr] = {}
         self.placed: dict[str, cp_model.IntVar] = {}
         earliest = min([m.first for m in meetings] + sorted(rules.days)[:1])
         self.origin = earliest - dt.timedelta(weeks=rules.prep_weeks[1] + 1)
@@ -133,6 +133,13 @@ class _Model:
 
     def _index(self, day: dt.date) -> int:
         return (day - self.origin).days
+
+    def _when(self, choice: dict[dt.date, cp_model.IntVar]) -> cp_model.LinearExpr:
+        """The chosen day as a day number (0 when nothing is chosen)."""
+        days = list(choice)
+        return cp_model.LinearExpr.weighted_sum(
+            [choice[d] for d in days], [self._index(d) for d in days]
+        )
 
     def _absent(self, members: tuple[str, ...], day: dt.date) -> list[str]:
         return [m for m in members if day in self.rules.blocked.get(m, frozenset())]
@@ -174,7 +181,7 @@ class _Model:
             self.placed[meeting.key] = placed
             model.add(sum(x.values()) == placed)
             model.add(placed == 1).only_enforce_if(self._lits("bijeenkomst", meeting.key))
-            self.day[meeting.key] = sum(self._index(d) * v for d, v in x.items())
+            self.day[meeting.key] = self._when(x)
             if not meeting.preparation:
                 continue
             start = min(x, default=meeting.first) - dt.timedelta(weeks=high)
@@ -186,7 +193,7 @@ class _Model:
             y = self._choice(f"voorbereiding {meeting.key}", meeting.members, options, fixed_prep)
             self.y[meeting.key] = y
             model.add(sum(y.values()) == placed)
-            gap = self.day[meeting.key] - sum(self._index(d) * v for d, v in y.items())
+            gap = self.day[meeting.key] - self._when(y)
             enforce = [placed, *self._lits("voorbereiding")]
             model.add(gap >= 7 * low).only_enforce_if(enforce)
             model.add(gap <= 7 * high).only_enforce_if(enforce)
@@ -199,7 +206,7 @@ class _Model:
                 enforce = [*both, *self._lits("volgorde", earlier, meeting.key)]
                 model.add(self.day[meeting.key] >= self.day[earlier] + 1).only_enforce_if(enforce)
                 if meeting.key in self.y:  # the call comes after the meeting too
-                    call = sum(self._index(d) * v for d, v in self.y[meeting.key].items())
+                    call = self._when(self.y[meeting.key])
                     model.add(call >= self.day[earlier] + 1).only_enforce_if(enforce)
         on_day: dict[dt.date, list[cp_model.IntVar]] = defaultdict(list)
         for x in self.x.values():

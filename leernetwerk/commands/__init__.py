@@ -11,6 +11,7 @@ import click
 from leernetwerk.commands import cycle as cycle_commands
 from leernetwerk.commands import explore as explore_commands
 from leernetwerk.commands import intake
+from leernetwerk.commands import plan as plan_commands
 from leernetwerk.commands import review as review_commands
 from leernetwerk.commands import run as run_commands
 from leernetwerk.commands import select as select_commands
@@ -22,3 +23,4 @@ COMMANDS += [select_commands.select_command]
 COMMANDS += review_commands.COMMANDS
 COMMANDS += [run_commands.run_command, run_commands.match_command]
 COMMANDS += [explore_commands.verken_command]
+COMMANDS += [plan_commands.plan_command]

@@ -29,6 +29,7 @@ PLAN_COLUMNS: tuple[str, ...] = (
     "Begintijd",
     "Eindtijd",
     "Locatie",
+    "Voorbereiding",
 )
 SESSION_HOURS = (dt.time(10, 0), dt.time(15, 0))
 """A learning session runs 10:00–15:00 (docs/domain.md §9) unless the plan says otherwise."""
@@ -49,6 +50,8 @@ class Meeting:
     start: dt.time | None
     end: dt.time | None
     location: str
+    preparation: dt.date | None = None
+    """Date of the digital preparation call of a learning session (``leernetwerk plan``)."""
 
     def describe(self) -> str:
         """Short Dutch description, e.g. 'leerbijeenkomst club 1 ronde 2 (A, B)'."""
@@ -158,6 +161,12 @@ def _meeting_from_row(
             date = parse_date(cells["Datum"])
         except ValueError:
             bad("Datum", "geen geldige datum; gebruik bijvoorbeeld 2026-09-15 of 15-9-2026.")
+    preparation = None
+    if cells["Voorbereiding"]:
+        try:
+            preparation = parse_date(cells["Voorbereiding"])
+        except ValueError:
+            bad("Voorbereiding", "geen geldige datum; gebruik bijvoorbeeld 2026-09-01.")
     times = []
     for column in ("Begintijd", "Eindtijd"):
         value = None
@@ -188,6 +197,7 @@ def _meeting_from_row(
         start=start,
         end=end,
         location=cells["Locatie"],
+        preparation=preparation,
     )
     return meeting, problems
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,7 +20,7 @@ from icalendar import Calendar, Event
 
 from leernetwerk.cycle import PLAN_FILE, Meeting, cycle_dir_of, load_cycle, milestones, read_plan
 from leernetwerk.errors import UserError
-from leernetwerk.fsutil import write_new_file
+from leernetwerk.fsutil import write_new_file, write_outputs
 from leernetwerk.timeline import CycleTable, format_date, phase_windows
 
 TIMEZONE = ZoneInfo("Europe/Amsterdam")
@@ -39,6 +40,12 @@ class CalendarItem:
     times: tuple[dt.time, dt.time] | None = None
     location: str = ""
     description: str = ""
+    members: tuple[str, ...] = ()
+    """Participants the event concerns (their own calendars get it)."""
+
+
+PREPARATION_HOURS = (dt.time(10, 0), dt.time(11, 0))
+"""The digital preparation call of a session: one hour (the plan holds only its date)."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,23 @@ def _meeting_item(name: str, meeting: Meeting) -> CalendarItem:
         times=meeting.times(),
         location=meeting.location,
         description="\n".join(lines),
+        members=meeting.members,
+    )
+
+
+def _preparation_item(name: str, meeting: Meeting) -> CalendarItem:
+    assert meeting.preparation is not None and meeting.date is not None
+    identity = "|".join(
+        [name, "voorbereiding", str(meeting.club), str(meeting.round), ";".join(meeting.members)]
+    )
+    return CalendarItem(
+        key=identity,
+        title=f"Voorbereidingsgesprek (digitaal) {meeting.describe()}",
+        start=meeting.preparation,
+        end=meeting.preparation,
+        times=PREPARATION_HOURS,
+        description=f"Voorbereiding van de {meeting.kind.value} op {format_date(meeting.date)}.",
+        members=meeting.members,
     )
 
 
@@ -107,6 +131,11 @@ def cycle_calendar(cycle: Path | str, table: CycleTable | None = None) -> CycleC
         if any(p.is_error for p in problems):
             raise UserError(problems)
         items += [_meeting_item(name, m) for m in meetings if m.date is not None]
+        items += [
+            _preparation_item(name, m)
+            for m in meetings
+            if m.preparation is not None and m.date is not None
+        ]
         undated = [m for m in meetings if m.date is None]
     # stable: same-day items keep phase, milestone, plan order
     items.sort(key=lambda i: (i.start, i.times or (dt.time(0), dt.time(0))))
@@ -138,13 +167,13 @@ def _uid(key: str, seen: dict[str, int]) -> str:
     return f"{digest}{suffix}@{UID_DOMAIN}"
 
 
-def to_ical(calendar: CycleCalendar) -> bytes:
+def to_ical(calendar: CycleCalendar, title: str | None = None) -> bytes:
     """An RFC 5545 calendar; identical input gives identical bytes."""
     cal = Calendar()
     cal.add("prodid", "-//leernetwerk//cyclus kalender//NL")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"Leernetwerk cyclus {calendar.name}")
+    cal.add("x-wr-calname", title or f"Leernetwerk cyclus {calendar.name}")
     stamp = dt.datetime(calendar.budget_year + 1, 1, 1, tzinfo=dt.UTC)
     seen: dict[str, int] = {}
     for item in calendar.items:
@@ -171,3 +200,44 @@ def write_ics(calendar: CycleCalendar, path: Path) -> Path:
     """Write the .ics file; refuses to overwrite an existing file."""
     data = to_ical(calendar)
     return write_new_file(Path(path), lambda target: target.write_bytes(data))
+
+
+def participant_calendars(calendar: CycleCalendar) -> dict[str, bytes]:
+    """One .ics per participant with only its own meetings and preparation calls
+    (same UIDs as the whole cycle's calendar), keyed by participant name."""
+    names = dict.fromkeys(name for item in calendar.items for name in item.members)
+    calendars = {}
+    for participant in names:
+        own = tuple(item for item in calendar.items if participant in item.members)
+        subset = CycleCalendar(calendar.name, calendar.budget_year, own, ())
+        title = f"Leernetwerk {calendar.name}: {participant}"
+        calendars[participant] = to_ical(subset, title)
+    return calendars
+
+
+def ics_file_name(participant: str) -> str:
+    """A safe file name: letters, digits, '-' and '_' kept, anything else '_'."""
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in participant).strip("_")
+    return f"{safe or 'deelnemer'}.ics"
+
+
+def _bytes_writer(data: bytes) -> Callable[[Path], object]:
+    return lambda target: target.write_bytes(data)
+
+
+def write_participant_ics(calendar: CycleCalendar, folder: Path) -> list[Path]:
+    """Write one .ics per participant into a new (or empty) folder, all or nothing."""
+    calendars = participant_calendars(calendar)
+    if not calendars:
+        raise UserError(
+            "Er zijn nog geen gedateerde bijeenkomsten met deelnemers; plan ze eerst "
+            "(leernetwerk plan)."
+        )
+    writers: dict[str, Callable[[Path], object]] = {}
+    for participant, data in calendars.items():
+        name = ics_file_name(participant)
+        stem, number = name[: -len(".ics")], 2
+        while name in writers:
+            name, number = f"{stem}-{number}.ics", number + 1
+        writers[name] = _bytes_writer(data)
+    return write_outputs(Path(folder), writers)

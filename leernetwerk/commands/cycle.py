@@ -8,7 +8,12 @@ from pathlib import Path
 
 import click
 
-from leernetwerk.calendar import cycle_calendar, format_calendar, write_ics
+from leernetwerk.calendar import (
+    cycle_calendar,
+    format_calendar,
+    write_ics,
+    write_participant_ics,
+)
 from leernetwerk.capacity import CapacityNorms, capacity, format_table
 from leernetwerk.config import load_cycle_config
 from leernetwerk.cycle import (
@@ -113,13 +118,22 @@ def capacity_command(participants: tuple[int, ...], as_json: bool, cycle_file: P
 @click.command("calendar")
 @click.argument("cycle", type=click.Path(path_type=Path))
 @click.option("--ics", type=click.Path(path_type=Path), help="Schrijf ook een iCalendar-bestand.")
-def calendar_command(cycle: Path, ics: Path | None) -> int:
+@click.option(
+    "--ics-per-deelnemer",
+    "per_participant",
+    type=click.Path(path_type=Path),
+    help="Schrijf in deze (nieuwe) map één .ics per deelnemer met alleen diens bijeenkomsten.",
+)
+def calendar_command(cycle: Path, ics: Path | None, per_participant: Path | None) -> int:
     """Toon de mijlpalen en bijeenkomsten van de cyclus; optioneel als .ics."""
     calendar = cycle_calendar(cycle)
     click.echo(format_calendar(calendar))
     if ics is not None:
         path = write_ics(calendar, ics)
         click.echo(f"\nKalender geschreven naar '{path}'.")
+    if per_participant is not None:
+        paths = write_participant_ics(calendar, per_participant)
+        click.echo(f"\n{len(paths)} agenda's per deelnemer geschreven naar '{per_participant}'.")
     return 0
 
 

@@ -58,7 +58,13 @@ def conflict_problems(
             listed = _join([week_text(w) for w in sorted(weeks[member])])
             lines.append(Problem(message=f"    {member} is afwezig in {listed};"))
         if not blockers:
-            lines.append(Problem(message="    geen enkele deelnemer is afwezig; het is te vol."))
+            lines.append(
+                Problem(
+                    message="    geen deelnemer is dan afwezig, maar er zijn te weinig dagen vrij "
+                    "(weekdagen, feestdagen, kerstvakantie, afwezigheid van de uitvoerder, "
+                    "andere bijeenkomsten);"
+                )
+            )
     low, high = settings.prep_weeks
     texts = {
         "per_dag": f"hoogstens {settings.sessions_per_day} bijeenkomsten per dag "

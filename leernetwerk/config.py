@@ -497,7 +497,11 @@ def dutch_reason(item: Any) -> str:
         "date_parsing": "dit is geen datum (verwacht JJJJ-MM-DD)",
         "date_from_datetime_parsing": "dit is geen datum (verwacht JJJJ-MM-DD)",
         "literal_error": "kies uit {expected}",
+        "too_short": "geef minstens {min_length} geldige waarde(n)",
+        "too_long": "geef hoogstens {max_length} waarde(n)",
     }
+    if "expected" in ctx:  # pydantic lists choices as "'a', 'b' or 'c'"
+        ctx = {**ctx, "expected": str(ctx["expected"]).replace(" or ", " of ")}
     template = reasons.get(item["type"])
     if template is None:
         return str(item["msg"])

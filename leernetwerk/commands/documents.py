@@ -11,6 +11,7 @@ import click
 
 from leernetwerk.cycle.plan import parse_date
 from leernetwerk.documents.letters import DocumentsResult, write_letters
+from leernetwerk.documents.sessions import write_scripts, write_start_packs
 from leernetwerk.errors import UserError
 
 _cycle = click.argument("cycle", type=click.Path(path_type=Path))
@@ -65,4 +66,22 @@ brieven_command = _command(
     "onvolledig, te laat) en verzendlijst.xlsx in CYCLUS/brieven/<datum>/.",
 )
 
-COMMANDS: list[click.Command] = [brieven_command]
+startbijeenkomst_command = _command(
+    "startbijeenkomst",
+    "startpakketten",
+    write_start_packs,
+    "Schrijf na het matchingbesluit per club een startpakket (agenda, deelnemers en "
+    "contactgegevens, thema's en leervragen, voorgestelde leerbijeenkomsten) in "
+    "CYCLUS/startbijeenkomsten/<datum>/.",
+)
+
+draaiboek_command = _command(
+    "draaiboek",
+    "draaiboeken",
+    write_scripts,
+    "Schrijf na het matchingbesluit per leerbijeenkomst een draaiboek (datum, locatie, host, "
+    "deelnemers, thema's en leervragen, werkvorm, dagprogramma, voorbereidend gesprek, "
+    "databronnen, leerkaarten) in CYCLUS/draaiboeken/<datum>/.",
+)
+
+COMMANDS: list[click.Command] = [brieven_command, startbijeenkomst_command, draaiboek_command]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -62,7 +63,9 @@ def _template_error(path: Path, exc: Exception) -> UserError:
     if isinstance(exc, jinja2.TemplateSyntaxError):
         detail = f"een Jinja-code klopt niet ({exc.message})"
     elif isinstance(exc, jinja2.UndefinedError):
-        detail = f"een onbekende naam in een Jinja-code ({exc.message})"
+        found = re.search(r"'([^']+)' is undefined", exc.message or "")
+        name = f"'{found.group(1)}'" if found else f"({exc.message})"
+        detail = f"een onbekende naam in een Jinja-code: {name}"
     else:
         detail = f"het bestand is geen bruikbaar Word-sjabloon ({exc})"
     return UserError(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from leernetwerk.commands import cycle as cycle_commands
+from leernetwerk.commands import documents as document_commands
 from leernetwerk.commands import explore as explore_commands
 from leernetwerk.commands import intake
 from leernetwerk.commands import plan as plan_commands
@@ -24,3 +25,4 @@ COMMANDS += review_commands.COMMANDS
 COMMANDS += [run_commands.run_command, run_commands.match_command]
 COMMANDS += [explore_commands.verken_command]
 COMMANDS += [plan_commands.plan_command]
+COMMANDS += document_commands.COMMANDS

@@ -26,6 +26,7 @@ from leernetwerk.cycle import (
     parse_date,
     record_decision,
 )
+from leernetwerk.documents.templates import template_writers
 from leernetwerk.errors import UserError
 
 
@@ -45,11 +46,11 @@ def _today(value: str | None) -> dt.date | None:
 @click.option("--budget-year", type=int, required=True, help="Begrotingsjaar T van de cyclus.")
 @click.option("--places", type=int, default=30, show_default=True, help="Aantal plaatsen.")
 def init_command(folder: Path, budget_year: int, places: int) -> int:
-    """Maak een nieuwe cyclusmap met cycle.toml en een leeg aanmeldsjabloon."""
-    result = init_cycle(folder, budget_year, places)
+    """Maak een nieuwe cyclusmap met cycle.toml, een leeg aanmeldsjabloon en de Word-sjablonen."""
+    result = init_cycle(folder, budget_year, places, extra=template_writers())
     click.echo(f"Nieuwe cyclus in '{result.folder}':")
     for path in result.written:
-        click.echo(f"  {path.name}")
+        click.echo(f"  {path.relative_to(result.folder)}")
     for note in result.notes:
         click.echo(note)
     return 0

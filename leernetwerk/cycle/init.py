@@ -14,7 +14,7 @@ import textwrap
 import tomllib
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -181,10 +181,18 @@ class InitResult:
     notes: list[str]
 
 
-def init_cycle(folder: Path, budget_year: int, places: int = 30) -> InitResult:
+def init_cycle(
+    folder: Path,
+    budget_year: int,
+    places: int = 30,
+    extra: Mapping[str, Writer] | None = None,
+) -> InitResult:
     """Create a new cycle folder with cycle.toml and the registrations template.
 
-    Refuses a folder that exists and is not empty; writes both files or neither.
+    ``extra`` are more files to write with them (relative name → writer): the
+    ``init`` command passes the Word templates of :mod:`leernetwerk.documents`
+    (injected, because that package imports this one). Refuses a folder that
+    exists and is not empty; writes all files or none.
     """
     folder = Path(folder)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
@@ -208,6 +216,7 @@ def init_cycle(folder: Path, budget_year: int, places: int = 30) -> InitResult:
     writers: dict[str, Writer] = {
         CONFIG_FILE: lambda p: p.write_text(text, encoding="utf-8"),
         TEMPLATE_FILE: lambda p: write_template(p, config),
+        **(extra or {}),
     }
     written = write_outputs(folder, writers)
     return InitResult(folder=folder, written=written, notes=notes)

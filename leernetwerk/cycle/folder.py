@@ -18,6 +18,12 @@ REGISTRATIONS_FILE = "aanmeldingen.xlsx"
 TEMPLATE_FILE = "aanmeldingen-template.xlsx"
 DECISIONS_DIR = "decisions"
 PLAN_FILE = "sessies.csv"
+LETTERS_DIR = "brieven"
+START_DIR = "startbijeenkomsten"
+SCRIPTS_DIR = "draaiboeken"
+SCRIPTS_MANIFEST = "draaiboeken.json"
+"""In each dated draaiboeken folder: which session each draaiboek is for, and the
+date it shows (``leernetwerk status`` reads it)."""
 
 
 def config_path(cycle: Path | str) -> Path:

@@ -8,12 +8,13 @@ plan) to see which milestones are done.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
 from leernetwerk.config import CycleConfig
 from leernetwerk.cycle.decisions import Decision, DecisionKind, latest_decision
+from leernetwerk.cycle.execution import execution
 from leernetwerk.cycle.folder import PLAN_FILE, REGISTRATIONS_FILE, cycle_dir_of, load_cycle
 from leernetwerk.cycle.plan import Meeting, read_plan
 from leernetwerk.errors import Problem, Severity
@@ -117,6 +118,8 @@ class Status:
     missing: list[str]
     problems: list[Problem]
     notes: list[str]
+    execution: list[str] = field(default_factory=list)
+    """Letters generated, preparation calls this week (:mod:`leernetwerk.cycle.execution`)."""
 
     @property
     def has_errors(self) -> bool:
@@ -209,6 +212,8 @@ def cycle_status(
     if matching and not plan.is_file():
         missing.append(f"de sessieplanning {PLAN_FILE} ontbreekt")
     missing += [f"{m.describe()} heeft nog geen datum" for m in meetings if m.date is None]
+    carried_out = execution(cycle_dir, meetings, selection, today)
+    missing += carried_out.missing
     problems += _dates_outside_rounds(meetings, config.cycle.budget_year, plan.name, table)
     statuses = [(m, m.state(state)) for m in milestones(config, table)]
     return Status(
@@ -220,6 +225,7 @@ def cycle_status(
         missing=missing,
         problems=problems,
         notes=notes,
+        execution=carried_out.done,
     )
 
 
@@ -246,6 +252,10 @@ def format_status(status: Status) -> str:
             lines.append("")
             lines.append(f"{label}:")
             lines += [f"  - {m.label} (uiterlijk {format_date(m.due)})" for m in items]
+    if status.execution:
+        lines.append("")
+        lines.append("Uitvoering:")
+        lines += [f"  - {item}" for item in status.execution]
     if status.missing:
         lines.append("")
         lines.append("Ontbreekt:")

@@ -57,23 +57,11 @@ class CycleData:
                 return meeting
         return None
 
-    def preparation_of(self, session: Meeting | None) -> Meeting | None:
-        """The digital preparation call of a session, when the plan holds one.
-
-        A plan row whose kind starts with 'voorbereid' (as written by the date
-        planner) for the same club, round and members.
-        """
-        if session is None:
-            return None
-        for meeting in self.plan:
-            if (
-                meeting.kind.value.startswith("voorbereid")
-                and meeting.club == session.club
-                and meeting.round == session.round
-                and set(meeting.members) == set(session.members)
-            ):
-                return meeting
-        return None
+    @staticmethod
+    def preparation_of(session: Meeting | None) -> dt.date | None:
+        """The date of a session's digital preparation call: the plan's
+        ``Voorbereiding`` column, filled in by ``leernetwerk plan``."""
+        return session.preparation if session is not None else None
 
     def start_meeting(self, club: int) -> Meeting | None:
         for meeting in self.plan:

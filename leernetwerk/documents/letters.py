@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from leernetwerk.cycle.decisions import DecisionKind
+from leernetwerk.cycle.folder import LETTERS_DIR
 from leernetwerk.documents.cycle_data import CycleData, load_cycle_data, when
 from leernetwerk.documents.render import (
     check_template,
@@ -40,7 +41,6 @@ from leernetwerk.fsutil import write_outputs
 from leernetwerk.proposal import SelectionEntry
 from leernetwerk.timeline import Phase, format_date, milestone_windows, phase_windows
 
-LETTERS_DIR = "brieven"
 MAILING_LIST = "verzendlijst.xlsx"
 MAILING_COLUMNS = ("Naam", "Contactpersoon", "E-mail", "Besluit", "Reden", "Bestand")
 SENDER = "De uitvoerder van het leernetwerk Participatiewet"

@@ -11,12 +11,14 @@ from the session plan ``sessies.csv``; an undated meeting says "datum volgt".
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from leernetwerk.cycle.decisions import DecisionKind
+from leernetwerk.cycle.folder import SCRIPTS_DIR, SCRIPTS_MANIFEST, START_DIR
 from leernetwerk.documents.cycle_data import CycleData, hours, load_cycle_data, when
 from leernetwerk.documents.letters import DocumentsResult
 from leernetwerk.documents.render import (
@@ -41,9 +43,6 @@ from leernetwerk.domain import BRINGER_SCORES, LEARNER_SCORES, Registration, The
 from leernetwerk.fsutil import write_outputs
 from leernetwerk.proposal import Session
 from leernetwerk.timeline import format_date
-
-START_DIR = "startbijeenkomsten"
-SCRIPTS_DIR = "draaiboeken"
 
 
 def _choice(registration: Registration | None, theme: str) -> ThemeChoice | None:
@@ -177,8 +176,8 @@ def script_context(data: CycleData, round_: int, session: Session) -> dict[str, 
         "blokken": blocks,
         "werkvorm": format_texts(session.format),
         "programma": timetable(session, format_texts(session.format)["naam"]),
-        "voorbereiding": format_date(preparation.date)
-        if preparation and preparation.date
+        "voorbereiding": format_date(preparation)
+        if preparation
         else "datum volgt (2 tot 4 weken vóór de bijeenkomst)",
         "checklist": preparation_checklist(session, location, times),
         "databronnen": sources or [NO_DATA_SOURCE],
@@ -192,6 +191,7 @@ def _write(
     template: str,
     documents: dict[str, dict[str, Any]],
     today: dt.date,
+    extra: dict[str, Callable[[Path], object]] | None = None,
 ) -> DocumentsResult:
     notes = ensure_templates(data.cycle_dir, (template,)) + data.notes
     path = templates_dir(data.cycle_dir) / template
@@ -200,6 +200,7 @@ def _write(
     writers: dict[str, Callable[[Path], object]] = {
         name: partial(render_to, path, context) for name, context in documents.items()
     }
+    writers.update(extra or {})
     out, note = dated_folder(data.cycle_dir / folder_name, today)
     if note:
         notes.append(note)
@@ -221,9 +222,22 @@ def write_scripts(cycle: Path, today: dt.date | None = None) -> DocumentsResult:
     """One draaiboek per learning session of the decided matching, in a new dated folder."""
     data = load_cycle_data(cycle, DecisionKind.MATCHING, "draaiboek")
     documents = {}
+    manifest = []
     for round_ in data.proposal.rounds:
         for index, session in enumerate(round_.sessions, start=1):
             host = safe_file_name(session.host or "geen-host")
             name = f"club-{session.club}-ronde-{round_.round}-sessie-{index}-{host}.docx"
             documents[name] = script_context(data, round_.round, session)
-    return _write(data, SCRIPTS_DIR, SCRIPT, documents, today or dt.date.today())
+            meeting = data.session_meeting(session.club, round_.round, session.members)
+            manifest.append(
+                {
+                    "file": name,
+                    "club": session.club,
+                    "round": round_.round,
+                    "members": sorted(session.members),
+                    "date": meeting.date.isoformat() if meeting and meeting.date else None,
+                }
+            )
+    text = json.dumps({"draaiboeken": manifest}, ensure_ascii=False, indent=2) + "\n"
+    extra = {SCRIPTS_MANIFEST: lambda path: path.write_text(text, encoding="utf-8")}
+    return _write(data, SCRIPTS_DIR, SCRIPT, documents, today or dt.date.today(), extra)

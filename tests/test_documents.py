@@ -71,9 +71,14 @@ def test_a_draaiboek_per_session_with_everything_filled_in(matched, capsys):
     rows, dates = _dated_rows(matched)
     assert main(["draaiboek", str(matched), "--today", TODAY, "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
-    files = [Path(f) for f in summary["bestanden"]]
+    written = [Path(f) for f in summary["bestanden"]]
+    files = [f for f in written if f.suffix == ".docx"]
     proposal = _proposal(matched)
     assert len(files) == sum(len(r.sessions) for r in proposal.rounds)
+    # plus the manifest that tells `status` which session each draaiboek is for
+    assert {f.name for f in written} - {f.name for f in files} == {"draaiboeken.json"}
+    manifest = json.loads((files[0].parent / "draaiboeken.json").read_text(encoding="utf-8"))
+    assert sorted(e["file"] for e in manifest["draaiboeken"]) == sorted(f.name for f in files)
     assert all(f.parent == matched / "draaiboeken" / TODAY and f.is_file() for f in files)
 
     registrations = _registrations(matched).by_name()

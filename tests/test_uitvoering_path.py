@@ -84,8 +84,13 @@ def test_from_a_fresh_cycle_folder_to_every_document(tmp_path: Path, capsys) -> 
     packs = [text_of(path) for path in only(cycle / "startbijeenkomsten").glob("*.docx")]
     assert len(packs) == 3 and all("datum volgt" not in pack for pack in packs)
 
-    calendars = tmp_path / "agenda"
-    assert main(["calendar", str(cycle), "--ics-per-deelnemer", str(calendars)]) == 0
+    assert main(["calendar", str(cycle), "--agenda"]) == 0
+    calendars = only(cycle / "agenda")
+    capsys.readouterr()
+    main(["status", str(cycle), "--today", week_before])
+    status = capsys.readouterr().out
+    for folder in ("startbijeenkomsten/", "draaiboeken/", "agenda/"):
+        assert folder in status
     own = next(calendars.glob(f"*{away.split()[0]}*.ics"))
     events = icalendar.Calendar.from_ical(own.read_bytes()).walk("VEVENT")
     assert events and all(e.decoded("dtstart") for e in events)

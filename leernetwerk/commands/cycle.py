@@ -26,6 +26,7 @@ from leernetwerk.cycle import (
     parse_date,
     record_decision,
 )
+from leernetwerk.cycle.folder import AGENDA_DIR, dated_folder
 from leernetwerk.documents.templates import template_writers
 from leernetwerk.errors import UserError
 
@@ -125,13 +126,25 @@ def capacity_command(participants: tuple[int, ...], as_json: bool, cycle_file: P
     type=click.Path(path_type=Path),
     help="Schrijf in deze (nieuwe) map één .ics per deelnemer met alleen diens bijeenkomsten.",
 )
-def calendar_command(cycle: Path, ics: Path | None, per_participant: Path | None) -> int:
+@click.option(
+    "--agenda",
+    is_flag=True,
+    help="Schrijf één .ics per deelnemer in een nieuwe map CYCLUS/agenda/<datum>/.",
+)
+def calendar_command(
+    cycle: Path, ics: Path | None, per_participant: Path | None, agenda: bool
+) -> int:
     """Toon de mijlpalen en bijeenkomsten van de cyclus; optioneel als .ics."""
     calendar = cycle_calendar(cycle)
     click.echo(format_calendar(calendar))
     if ics is not None:
         path = write_ics(calendar, ics)
         click.echo(f"\nKalender geschreven naar '{path}'.")
+    if agenda:
+        folder, note = dated_folder(cycle_dir_of(cycle) / AGENDA_DIR, dt.date.today())
+        if note:
+            click.echo(f"\n{note}")
+        per_participant = folder
     if per_participant is not None:
         paths = write_participant_ics(calendar, per_participant)
         click.echo(f"\n{len(paths)} agenda's per deelnemer geschreven naar '{per_participant}'.")

@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from leernetwerk.cycle.decisions import Decision
-from leernetwerk.cycle.folder import LETTERS_DIR, SCRIPTS_DIR, SCRIPTS_MANIFEST
+from leernetwerk.cycle.folder import (
+    AGENDA_DIR,
+    LETTERS_DIR,
+    SCRIPTS_DIR,
+    SCRIPTS_MANIFEST,
+    START_DIR,
+)
 from leernetwerk.cycle.plan import Meeting
 from leernetwerk.timeline import MeetingKind, format_date
 
@@ -118,13 +124,29 @@ def scripts(cycle_dir: Path, meetings: list[Meeting], today: dt.date) -> Executi
     return found
 
 
+def latest_documents(cycle_dir: Path) -> Execution:
+    """The newest generated start packs, draaiboeken and calendars, by folder."""
+    found = Execution()
+    for folder_name, what in (
+        (START_DIR, "startbijeenkomsten"),
+        (SCRIPTS_DIR, "draaiboeken"),
+        (AGENDA_DIR, "agenda's per deelnemer"),
+    ):
+        folder = latest_dated_folder(cycle_dir / folder_name)
+        if folder is not None:
+            count = sum(1 for p in folder.iterdir() if p.suffix in (".docx", ".ics"))
+            found.done.append(f"{what}: {folder_name}/{folder.name} ({count} bestanden)")
+    return found
+
+
 def execution(
     cycle_dir: Path, meetings: list[Meeting], selection: Decision | None, today: dt.date
 ) -> Execution:
-    """Everything status says about letters, preparation calls and draaiboeken."""
+    """Everything status says about letters, documents, preparation calls and draaiboeken."""
     total = Execution()
     for part in (
         letters(cycle_dir, selection),
+        latest_documents(cycle_dir),
         preparation_calls(meetings, today),
         scripts(cycle_dir, meetings, today),
     ):

@@ -8,6 +8,7 @@ plan ``sessies.csv``.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from leernetwerk.config import CycleConfig, load_cycle_config
@@ -18,6 +19,7 @@ REGISTRATIONS_FILE = "aanmeldingen.xlsx"
 TEMPLATE_FILE = "aanmeldingen-template.xlsx"
 DECISIONS_DIR = "decisions"
 PLAN_FILE = "sessies.csv"
+AGENDA_DIR = "agenda"
 LETTERS_DIR = "brieven"
 START_DIR = "startbijeenkomsten"
 SCRIPTS_DIR = "draaiboeken"
@@ -48,3 +50,20 @@ def cycle_dir_of(cycle: Path | str) -> Path:
 
 def load_cycle(cycle: Path | str) -> CycleConfig:
     return load_cycle_config(config_path(cycle))
+
+
+def dated_folder(base: Path, today: dt.date) -> tuple[Path, str | None]:
+    """``base/<YYYY-MM-DD>``, or the first free ``…-2``, ``…-3`` (with a Dutch note)."""
+    stem = today.isoformat()
+    folder = base / stem
+    number = 1
+    while folder.exists():
+        number += 1
+        folder = base / f"{stem}-{number}"
+    note = None
+    if number > 1:
+        note = (
+            f"'{base / stem}' bestaat al; de nieuwe bestanden staan in '{folder}' "
+            "(eerdere bestanden blijven ongewijzigd)."
+        )
+    return folder, note

@@ -9,7 +9,6 @@ nothing is written. Outputs are generated into a new dated folder
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 import zipfile
@@ -20,6 +19,7 @@ from typing import Any
 import jinja2
 from docxtpl import DocxTemplate
 
+from leernetwerk.cycle.folder import dated_folder
 from leernetwerk.documents.templates import (
     DEFAULTS,
     FIXED_TIME,
@@ -117,23 +117,6 @@ def _stable_zip(data: bytes) -> bytes:
 def render_to(path: Path, context: Mapping[str, Any], target: Path) -> Path:
     target.write_bytes(render_bytes(path, context))
     return target
-
-
-def dated_folder(base: Path, today: dt.date) -> tuple[Path, str | None]:
-    """``base/<YYYY-MM-DD>``, or the first free ``…-2``, ``…-3`` (with a Dutch note)."""
-    stem = today.isoformat()
-    folder = base / stem
-    number = 1
-    while folder.exists():
-        number += 1
-        folder = base / f"{stem}-{number}"
-    note = None
-    if number > 1:
-        note = (
-            f"'{base / stem}' bestaat al; de nieuwe documenten staan in '{folder}' "
-            "(eerdere documenten blijven ongewijzigd)."
-        )
-    return folder, note
 
 
 def safe_file_name(name: str) -> str:

@@ -31,7 +31,8 @@ from leernetwerk.documents.templates import template_writers
 from leernetwerk.errors import UserError
 
 
-def _today(value: str | None) -> dt.date | None:
+def parse_today(value: str | None) -> dt.date | None:
+    """The date of a --today option (None: today), or a Dutch usage error."""
     if value is None:
         return None
     try:
@@ -62,7 +63,7 @@ def init_command(folder: Path, budget_year: int, places: int) -> int:
 @click.option("--today", help="Stand op deze datum in plaats van vandaag (JJJJ-MM-DD).")
 def status_command(cycle: Path, today: str | None) -> int:
     """Toon fase, wat nu aan de orde is, wat te laat is en wat ontbreekt."""
-    status = cycle_status(cycle, _today(today))
+    status = cycle_status(cycle, parse_today(today))
     click.echo(format_status(status))
     return 1 if status.has_errors else 0
 
@@ -76,7 +77,9 @@ def status_command(cycle: Path, today: str | None) -> int:
 @click.option("--today", help="Datum van het besluit (standaard vandaag; JJJJ-MM-DD).")
 def decide_command(cycle: Path, kind: str, run: str, by: str, note: str, today: str | None) -> int:
     """Leg een besluit van de stuurgroep vast (selectie of matching); nooit overschreven."""
-    result = record_decision(cycle_dir_of(cycle), kind, run, by=by, note=note, today=_today(today))
+    result = record_decision(
+        cycle_dir_of(cycle), kind, run, by=by, note=note, today=parse_today(today)
+    )
     decision = result.decision
     click.echo(
         f"Besluit {DecisionKind(kind).label} vastgelegd in '{result.path}': run "

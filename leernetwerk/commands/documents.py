@@ -9,27 +9,15 @@ from pathlib import Path
 
 import click
 
-from leernetwerk.cycle.plan import parse_date
+from leernetwerk.commands.cycle import parse_today
 from leernetwerk.documents.letters import DocumentsResult, write_letters
 from leernetwerk.documents.sessions import write_scripts, write_start_packs
-from leernetwerk.errors import UserError
 
 _cycle = click.argument("cycle", type=click.Path(path_type=Path))
 _today = click.option(
     "--today", help="Datum van de documenten en van de map (standaard vandaag; JJJJ-MM-DD)."
 )
 _json = click.option("--json", "as_json", is_flag=True, help="Samenvatting als JSON.")
-
-
-def _date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return parse_date(value)
-    except ValueError:
-        raise UserError(
-            f"'{value}' is geen geldige datum voor --today; gebruik bijvoorbeeld 2027-07-01."
-        ) from None
 
 
 def _report(result: DocumentsResult, what: str, as_json: bool) -> int:
@@ -53,7 +41,7 @@ def _command(
     @_today
     @_json
     def command(cycle: Path, today: str | None, as_json: bool) -> int:
-        return _report(write(cycle, _date(today)), what, as_json)
+        return _report(write(cycle, parse_today(today)), what, as_json)
 
     return command
 

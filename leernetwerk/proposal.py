@@ -70,12 +70,30 @@ class SelectionEntry(Model):
     forcing_cost: ForcingCost | None = None
 
 
-class Quality(Model):
+class StageQuality(Model):
+    """One stage of a staged solve (clubs, or sessions for the chosen clubs).
+
+    ``bound`` is an upper bound on that stage's score only: for ``sessions`` it
+    holds for the clubs that were chosen, not for any other club layout.
+    """
+
     status: SolveStatus = SolveStatus.NOT_SOLVED
     objective: float | None = None
     bound: float | None = None
     gap: float | None = None
     """Relative gap |bound − objective| / max(1, |objective|)."""
+
+
+class Quality(Model):
+    status: SolveStatus = SolveStatus.NOT_SOLVED
+    """For the whole problem: ``optimaal`` only when proven for the whole problem."""
+    objective: float | None = None
+    bound: float | None = None
+    """An upper bound on the score of *any* layout; None when none is known."""
+    gap: float | None = None
+    """Relative gap |bound − objective| / max(1, |objective|)."""
+    stages: dict[str, StageQuality] = Field(default_factory=dict)
+    """Per stage (``clubs``, ``sessions``), each with its own bound and gap."""
     baseline_objective: float | None = None
     wall_time: float | None = None
     deterministic_time: float | None = None

@@ -31,6 +31,7 @@ from leernetwerk.proposal import (
     Session,
     SessionFormat,
     SolveStatus,
+    StageQuality,
     relative_gap,
 )
 from matching.club_sizes import club_bounds, club_count
@@ -100,8 +101,8 @@ def match(
     warnings.extend(clubs.warnings)
 
     rounds: dict[int, list[Session]] = {r: [] for r in range(1, config.sessions.rounds + 1)}
-    objective_bound = clubs.bound or 0.0
-    statuses = [clubs.status]
+    session_bound = 0.0
+    session_statuses: list[SolveStatus] = []
     det_time = clubs.deterministic_time
     for club_id, members in enumerate(clubs.clubs, start=1):
         report(f"bijeenkomsten club {club_id}")
@@ -119,8 +120,8 @@ def match(
             raise NoSolutionInTime(
                 f"de bijeenkomsten van club {club_id}", "session_deterministic_time"
             )
-        statuses.append(result.status)
-        objective_bound += result.bound or 0.0
+        session_statuses.append(result.status)
+        session_bound += result.bound or 0.0
         for s in result.sessions:
             rounds[s.round].append(
                 Session(
@@ -150,14 +151,27 @@ def match(
     breakdown = score_layout(layout, people, config, met)
     baseline_layout = baseline(participants, config, seed=solver.seed)
     baseline_breakdown = score_layout(baseline_layout, people, config, met)
-    optimal = all(s is SolveStatus.OPTIMAL for s in statuses)
-    status = SolveStatus.OPTIMAL if optimal else SolveStatus.TIME_LIMIT
-    bound = max(objective_bound, breakdown.total) if not keep else None
+    club_score, session_score = stage_scores(breakdown)
+    session_status = (
+        SolveStatus.OPTIMAL
+        if all(s is SolveStatus.OPTIMAL for s in session_statuses)
+        else SolveStatus.TIME_LIMIT
+    )
+    stages = {
+        # With --keep the club objective also rewards staying put: no bound on the score alone.
+        "clubs": stage_quality(clubs.status, club_score, clubs.bound if not keep else None),
+        "sessions": stage_quality(session_status, session_score, session_bound),
+    }
+    whole_bound = whole_problem_bound(len(clubs.clubs), stages)
+    whole_optimal = whole_bound is not None and whole_bound <= breakdown.total + 1e-6
     quality = Quality(
-        status=status,
+        # Clubs are chosen before sessions: both stages being optimal on their own
+        # proves nothing for the whole problem unless a whole-problem bound says so.
+        status=SolveStatus.OPTIMAL if whole_optimal else SolveStatus.TIME_LIMIT,
         objective=breakdown.total,
-        bound=round(bound, 4) if bound is not None else None,
-        gap=relative_gap(breakdown.total, bound),
+        bound=whole_bound,
+        gap=relative_gap(breakdown.total, whole_bound),
+        stages=stages,
         baseline_objective=baseline_breakdown.total,
         wall_time=round(time.perf_counter() - start, 3),
         deterministic_time=round(det_time, 3),
@@ -179,6 +193,37 @@ def match(
             "club_status": clubs.status.value,
             "balance_tolerance": clubs.balance_tolerance,
         },
+    )
+
+
+def whole_problem_bound(n_clubs: int, stages: Mapping[str, StageQuality]) -> float | None:
+    """An upper bound on the score of any layout, or None when none is known.
+
+    With a single club there is only one club layout, so the session stage's
+    bound for that club is a bound for the whole problem.
+    """
+    clubs, sessions = stages["clubs"], stages["sessions"]
+    if n_clubs != 1 or clubs.objective is None or sessions.bound is None:
+        return None
+    return round(clubs.objective + sessions.bound, 4)
+
+
+def stage_scores(breakdown: Breakdown) -> tuple[float, float]:
+    """The club stage's and the session stage's share of the layout's score."""
+    clubs = sum(c.contribution for c in breakdown.criteria if c.key.startswith("clubs."))
+    sessions = sum(c.contribution for c in breakdown.criteria if c.key.startswith("sessions."))
+    return clubs, sessions
+
+
+def stage_quality(status: SolveStatus, objective: float, bound: float | None) -> StageQuality:
+    """A stage's figures; a bound below the score found (rounding) is lifted to it."""
+    if bound is not None:
+        bound = round(max(bound, objective), 4)
+    return StageQuality(
+        status=status,
+        objective=round(objective, 4),
+        bound=bound,
+        gap=relative_gap(objective, bound),
     )
 
 

@@ -56,8 +56,10 @@ def test_proposal_json_has_the_documented_keys(first_run):
     proposal = json.loads((first_run[2] / "proposal.json").read_text(encoding="utf-8"))
     for key in ("selection", "clubs", "rounds", "quality", "breakdown", "seed", "input_sha256"):
         assert key in proposal, key
-    for key in ("objective", "bound", "gap", "baseline_objective"):
+    for key in ("objective", "bound", "gap", "baseline_objective", "stages"):
         assert key in proposal["quality"], key
+    for stage in ("clubs", "sessions"):
+        assert set(proposal["quality"]["stages"][stage]) >= {"objective", "bound", "gap"}
     assert proposal["quality"]["objective"] > proposal["quality"]["baseline_objective"]
     assert len(proposal["clubs"]) == 1 and len(proposal["clubs"][0]["members"]) == 8
 
@@ -67,7 +69,7 @@ def test_run_prints_a_dutch_summary(tmp_path, capsys):
     assert run(workbook, cycle, tmp_path / "uit") == 0
     out = capsys.readouterr().out
     assert "8 van 8 aanmeldingen geselecteerd" in out
-    assert "Kwaliteit:" in out and "Uitvoer geschreven naar" in out
+    assert "Score " in out and "Uitvoer geschreven naar" in out
 
 
 def test_second_run_into_the_same_folder_without_force_refuses_and_writes_nothing(

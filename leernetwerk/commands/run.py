@@ -50,7 +50,13 @@ def summary(output: RunOutput) -> list[str]:
         )
     sessions = sum(len(r.sessions) for r in p.rounds)
     lines.append(f"{sessions} leerbijeenkomsten in {len(p.rounds)} rondes.")
-    gap = f"{q.gap:.1%}" if q.gap is not None else "onbekend"
+    stages = "; ".join(
+        f"{label} {st.objective:.1f} (ten hoogste {st.bound:.1f})"
+        if st.bound is not None
+        else f"{label} {st.objective:.1f}"
+        for key, label in (("clubs", "clubs"), ("sessions", "bijeenkomsten"))
+        if (st := q.stages.get(key)) is not None and st.objective is not None
+    )
     ratio = (
         f" ({q.objective / q.baseline_objective:.2f} × de eenvoudige basisindeling "
         f"met score {q.baseline_objective:.1f})"
@@ -58,7 +64,8 @@ def summary(output: RunOutput) -> list[str]:
         else ""
     )
     lines.append(
-        f"Kwaliteit: {q.status.value}; score {q.objective:.1f}, grens {q.bound}, gat {gap}{ratio}."
+        f"Score {q.objective:.1f}{ratio}; daarvan {stages} (clubs eerst gekozen, "
+        "daarna de bijeenkomsten binnen die clubs)."
     )
     lines.extend(f"Waarschuwing: {w}" for w in p.warnings)
     lines.extend(f"Verschoven: {m}" for m in p.moved)

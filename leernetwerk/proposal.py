@@ -52,22 +52,48 @@ class SolveStatus(StrEnum):
     NOT_SOLVED = "niet opgelost"
 
 
+Fact = str | int | float | tuple[str, ...]
+"""One fact of a reason: a name, a number or a list of names."""
+
+
+class Reason(Model):
+    """One decision as data: a stable code and the facts it rests on.
+
+    The codes and their facts are listed in docs/selection.md; the Dutch
+    sentences people read are rendered from them (:mod:`leernetwerk.reasons`).
+    """
+
+    code: str
+    facts: dict[str, Fact] = Field(default_factory=dict)
+
+
 class ForcingCost(Model):
     """What forcing a rejected registrant into the selection would cost."""
 
     objective_change: float | None = None
-    """New objective minus proposed objective (negative: worse); None if unknown."""
+    """New score minus proposed score (negative: worse); None if unknown (for analysts)."""
     drop_out: tuple[str, ...] = ()
     """Who would leave the selection to make room."""
     note: str = ""
-    """Dutch remark, e.g. that the time budget ran out or forcing is impossible."""
+    """The what-if in one or two plain Dutch sentences, rendered from ``codes``."""
+    codes: tuple[Reason, ...] = ()
+    """The what-if as data (``forced_*`` codes)."""
 
 
 class SelectionEntry(Model):
     name: str
     selected: bool
     reasons: tuple[str, ...] = ()
+    """For people: the rendered Dutch text (one or two sentences, deciding fact first).
+    Proposals written before reason codes existed may hold several fragments."""
+    codes: tuple[Reason, ...] = ()
+    """For programs: the same decision as reason codes with their facts, deciding first."""
     forcing_cost: ForcingCost | None = None
+
+    @property
+    def reason(self) -> str:
+        """All of ``reasons`` as one text."""
+        return " ".join(self.reasons)
 
 
 class StageQuality(Model):

@@ -98,7 +98,14 @@ def select(
     )
     solution = run_stages(problem, progress=progress)
     chosen = problem.by_index(solution.chosen)
-    explained = explain(problem, solution, registrations, not_candidates, progress=progress)
+    explained = explain(
+        problem,
+        solution,
+        registrations,
+        not_candidates,
+        progress=progress,
+        deadline=config.cycle.deadline,
+    )
 
     warnings = list(explained.warnings)
     if solution.best_balance > problem.tolerance:

@@ -1,36 +1,40 @@
-"""Dutch explanations for a selection, and the cost of forcing a rejected one in.
+"""Why each registrant is in or out, and what forcing a rejected one in would do.
 
-Every registrant gets reasons the stuurgroep can read out to a municipality:
+Every decision is recorded as reason codes with their facts
+(:class:`~leernetwerk.proposal.Reason`, codes in :class:`leernetwerk.reasons.Code`,
+deciding first); :mod:`leernetwerk.reasons` renders the one or two Dutch
+sentences the stuurgroep can read out to a municipality:
 
 * not a candidate: incomplete, or excluded by a pin;
-* selected: pin, safety-net priority, its side of the balance, the spread it
-  brings (only one from its province / size class / variant), earlier
+* selected: pin, safety-net priority, the spread it brings (only one from its
+  province / size class / variant), its side of the balance, earlier
   participation, late but places remained;
 * rejected: the rule that decided it, found by checking in plain Python what
   the nearest alternative would break or cost — a hard rule (places, nobody
   twice, late registrations last, balance limit, pins) or the soft criteria
   that get worse when it is swapped with the weakest selected registrant of
-  the same balance side (``balans tekort vol``, ``lagere voorrang dan …``,
-  ``ruilen met X kost: spreiding provincies −6``).
+  the same balance side (``tie``, ``lower_priority``, ``balance_full``,
+  ``worse_selection`` …).
 
 For every rejected candidate the selection is also re-solved with it pinned
-(:func:`forcing_costs`): objective change and who drops out, within the total
-deterministic budget ``solver.forcing_cost_budget``.
+(:func:`forcing_costs`): who drops out and what gets worse (``forced`` codes,
+the score change kept for analysts), within the total deterministic budget
+``solver.forcing_cost_budget``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from leernetwerk.domain import Registrations, SafetyNet
-from leernetwerk.proposal import ForcingCost, SelectionEntry, SolveStatus
+from leernetwerk.domain import Registrations
+from leernetwerk.proposal import Fact, ForcingCost, Reason, SelectionEntry, SolveStatus
+from leernetwerk.reasons import Code, reason, render_selection, render_what_if
 from matching.errors import SelectionInfeasible, SelectionOutOfTime
 from matching.selection_criteria import SOFT_CRITERIA, criterion_raws
 from matching.selection_model import Solution, run_stages
 from matching.selection_problem import (
-    DEFICIT_LABEL,
-    OTHER_LABEL,
     SCALE,
     Candidate,
     NotCandidate,
@@ -40,12 +44,6 @@ from matching.selection_problem import (
     other_places,
 )
 
-SAFETY_NET_TEXT = {
-    SafetyNet.ADDITIONAL: "aanvullend vangnet",
-    SafetyNet.REGULAR: "regulier vangnet",
-    SafetyNet.NONE: "geen vangnet",
-}
-
 
 @dataclass(frozen=True)
 class Explained:
@@ -54,12 +52,6 @@ class Explained:
     wall_time: float
     deterministic_time: float
     """Spent on forcing costs."""
-
-
-def points(value: float) -> str:
-    """A signed number of points, Dutch-readable: '+6', '−30', '−2,5'."""
-    text = f"{value:+.6g}".replace(".", ",")
-    return text.replace("-", "−")
 
 
 # ------------------------------------------------------------- hard rules, in plain Python
@@ -110,7 +102,7 @@ def hard_violations(
             Violation(
                 BALANCE_LIMIT,
                 f"de balans zou breken: verschil {imbalance} tekort/overig "
-                f"(grens {solution.balance_limit})",
+                f"(toegestaan: {solution.balance_limit})",
             )
         )
     timely = sum(c.places for c in chosen if not c.late)
@@ -165,96 +157,95 @@ def weakest(problem: SelectionProblem, candidates: Iterable[Candidate]) -> Candi
 
 def reasons_selected(
     problem: SelectionProblem, solution: Solution, c: Candidate, chosen: list[Candidate]
-) -> list[str]:
-    """Why a selected registrant is in (Dutch)."""
+) -> list[Reason]:
+    """Why a selected registrant is in, as reason codes (deciding first)."""
     reasons = []
     if c.pinned:
-        reasons.append("vastgepind door de stuurgroep")
+        reasons.append(reason(Code.PINNED))
     if len(chosen) == len(problem.candidates):
-        reasons.append("alle selecteerbare aanmeldingen passen binnen de plaatsen")
+        reasons.append(reason(Code.ALL_FIT, places=problem.places))
     if c.priority:
-        reasons.append(f"voorrang: {SAFETY_NET_TEXT[c.safety_net]}")
-    else:
-        reasons.append("geen vangnet (geen voorrang)")
-    reasons.append(
-        f"saldo {c.group}; balans van de selectie: {deficit_places(chosen)} {DEFICIT_LABEL} "
-        f"tegen {other_places(chosen)} {OTHER_LABEL}"
-    )
-    for attribute, text in (
-        ("province", "enige uit {} (spreiding provincies)"),
-        ("size_class", "enige in grootteklasse {} (spreiding grootteklassen)"),
-        ("variant", "enige met uitvoeringsvariant {} (spreiding uitvoeringsvarianten)"),
-    ):
+        reasons.append(reason(Code.PRIORITY, safety_net=c.safety_net.value))
+    for attribute in ("province", "size_class", "variant"):
         value = getattr(c, attribute)
         if sum(1 for o in chosen if getattr(o, attribute) == value) == 1:
-            reasons.append(text.format(value))
+            reasons.append(reason(Code.ONLY_IN, attribute=attribute, value=value))
+    reasons.append(
+        reason(
+            Code.BALANCE_SIDE,
+            side=c.group,
+            deficit=deficit_places(chosen),
+            other=other_places(chosen),
+        )
+    )
     if c.earlier:
-        reasons.append(f"eerder deelgenomen ({', '.join(c.earlier)}): lagere prioriteit")
+        reasons.append(reason(Code.EARLIER, cycles=c.earlier))
     if c.late:
-        reasons.append("te laat aangemeld; geselecteerd omdat er plaatsen over waren")
+        reasons.append(reason(Code.LATE_PLACES_LEFT))
     if c.places > 1:
-        reasons.append(f"uitvoeringsorganisatie: neemt {c.places} plaatsen in")
+        reasons.append(reason(Code.ORGANISATION_PLACES, places=c.places))
     return reasons
 
 
 def reasons_rejected(
-    problem: SelectionProblem, solution: Solution, r: Candidate, chosen: list[Candidate]
-) -> list[str]:
-    """Why a selectable registrant is out (Dutch): the rule or criterion that decided it."""
+    problem: SelectionProblem,
+    solution: Solution,
+    r: Candidate,
+    chosen: list[Candidate],
+    dates: Mapping[str, dt.date | None] | None = None,
+) -> list[Reason]:
+    """Why a selectable registrant is out, as reason codes: the rule or criterion that
+    decided it first, then the facts that also count against it."""
     overlap = [s for s in chosen if set(s.represents) & set(r.represents)]
     if overlap:
-        return [
-            f"niet geselecteerd: al vertegenwoordigd via {s.name} (niemand neemt dubbel deel)"
-            for s in overlap
-        ]
-    free = problem.places - sum(c.places for c in chosen)
-    reasons: list[str] = []
+        return [reason(Code.ALREADY_REPRESENTED, via=tuple(s.name for s in overlap))]
+    if r.late and solution.timely_places + r.places > problem.places:
+        return [reason(Code.LATE_NO_PLACES, places=problem.places)]
+    further: list[Reason] = []
     if r.late:
-        if solution.timely_places + r.places > problem.places:
-            return ["te laat aangemeld; alle plaatsen waren al vergeven"]
-        reasons.append("te laat aangemeld; tijdige aanmeldingen gingen voor")
+        further.append(reason(Code.LATE))
     if r.earlier:
-        reasons.append(f"eerder deelgenomen ({', '.join(r.earlier)}): lagere prioriteit")
+        further.append(reason(Code.EARLIER, cycles=r.earlier))
 
+    dates = dates or {}
+    free = problem.places - sum(c.places for c in chosen)
     if free >= r.places:
-        broken = hard_violations(problem, solution, [*chosen, r])
-        if broken:
-            reasons.append("niet geselecteerd: " + "; ".join(v.text for v in broken))
-            if breaks_balance(broken):
-                reasons.append(f"balans {r.group} vol")
-        else:
-            reasons.append(_delta_sentence(problem, chosen, [*chosen, r], "erbij nemen"))
-        return reasons
+        return [_change_reason(problem, solution, chosen, r, None, dates), *further]
 
     peers = [s for s in chosen if not s.pinned and s.late == r.late]
     same = [s for s in peers if s.deficit == r.deficit]
-    if same and r.priority < min(s.priority for s in same):
-        target = weakest(problem, same)
-        assert target is not None
-        reasons.append(
-            f"niet geselecteerd: lagere prioriteit dan {target.name} "
-            f"({SAFETY_NET_TEXT[target.safety_net]}) en alle anderen met saldo {r.group}; "
-            "alle plaatsen bezet"
-        )
-        cheaper_other = weakest(
-            problem, (o for o in peers if o.deficit != r.deficit and o.priority < r.priority)
-        )
-        if cheaper_other is not None:
-            reasons.append(_swap_sentence(problem, solution, chosen, r, cheaper_other))
-        return reasons
-    lower = [s for s in same if s.priority < r.priority]
-    pool = lower or same or peers
-    if not pool:
-        reasons.append("niet geselecteerd: alle plaatsen zijn vastgepind of al vergeven")
-        return reasons
-    target = best_swap(problem, solution, chosen, r, pool)
-    reasons.append(_swap_sentence(problem, solution, chosen, r, target))
     cheaper_other = weakest(
         problem, (o for o in peers if o.deficit != r.deficit and o.priority < r.priority)
     )
-    if cheaper_other is not None and target.deficit == r.deficit:
-        reasons.append(_swap_sentence(problem, solution, chosen, r, cheaper_other))
-    return reasons
+    if same and r.priority < min(s.priority for s in same):
+        target = weakest(problem, same)
+        assert target is not None
+        deciding = reason(
+            Code.LOWER_PRIORITY,
+            safety_net=r.safety_net.value,
+            side=r.group,
+            than=target.name,
+            than_safety_net=target.safety_net.value,
+        )
+    else:
+        lower = [s for s in same if s.priority < r.priority]
+        pool = lower or same or peers
+        if not pool:
+            return [reason(Code.PLACES_TAKEN), *further]
+        target = best_swap(problem, solution, chosen, r, pool)
+        deciding = _change_reason(problem, solution, chosen, r, target, dates)
+        if target.deficit != r.deficit:
+            cheaper_other = None
+    if cheaper_other is not None:
+        further.append(
+            reason(
+                Code.OTHER_SIDE,
+                with_=cheaper_other.name,
+                safety_net=cheaper_other.safety_net.value,
+                blocked=int(_swap_breaks_balance(problem, solution, chosen, r, cheaper_other)),
+            )
+        )
+    return [deciding, *further]
 
 
 def best_swap(
@@ -276,51 +267,68 @@ def best_swap(
     return min(pool, key=key)
 
 
-def _swap_sentence(
+def _swap_breaks_balance(
     problem: SelectionProblem,
     solution: Solution,
     chosen: list[Candidate],
     r: Candidate,
     s: Candidate,
-) -> str:
-    """What swapping rejected ``r`` for selected ``s`` would break or cost."""
+) -> bool:
     after = [c for c in chosen if c.index != s.index] + [r]
-    relation = (
-        "hogere voorrang dan"
-        if r.priority > s.priority
-        else "lagere voorrang dan"
-        if r.priority < s.priority
-        else "dezelfde voorrang als"
-    )
-    lead = f"niet geselecteerd; {relation} {s.name} ({SAFETY_NET_TEXT[s.safety_net]})"
+    return breaks_balance(hard_violations(problem, solution, after))
+
+
+def _change_reason(
+    problem: SelectionProblem,
+    solution: Solution,
+    chosen: list[Candidate],
+    r: Candidate,
+    s: Candidate | None,
+    dates: Mapping[str, dt.date | None],
+) -> Reason:
+    """What taking ``r`` in (in place of ``s``, or on a free place) would break or cost."""
+    after = [c for c in chosen if s is None or c.index != s.index] + [r]
+    swap: dict[str, Fact] = {"with_": s.name} if s is not None else {}
     broken = hard_violations(problem, solution, after)
+    if breaks_balance(broken):
+        return reason(
+            Code.BALANCE_FULL,
+            side=r.group,
+            deficit=deficit_places(after),
+            other=other_places(after),
+            **swap,
+        )
     if broken:
-        text = f"{lead}, maar ruilen kan niet: " + "; ".join(v.text for v in broken)
-        if breaks_balance(broken):
-            text += f" (balans {r.group} vol)"
-        return text
-    return f"{lead}: " + _delta_sentence(problem, chosen, after, f"ruilen met {s.name}")
-
-
-def _delta_sentence(
-    problem: SelectionProblem, before: list[Candidate], after: list[Candidate], action: str
-) -> str:
-    deltas = criterion_deltas(problem, before, after)
+        return reason(Code.PLACES_TAKEN, rules=tuple(v.key for v in broken))
+    deltas = criterion_names_deltas(problem, chosen, after)
     total = sum(d for _, d in deltas)
     if total < 0:
-        losses = ", ".join(f"{label} {points(d)}" for label, d in deltas if d < 0)
-        gains = ", ".join(f"{label} {points(d)}" for label, d in deltas if d > 0)
-        text = f"{action} kost {points(total)} punten: {losses}"
-        return text + (f" (winst: {gains})" if gains else "")
-    if total == 0:
-        return (
-            f"{action} levert evenveel op (gelijke stand); bij gelijke stand gaat een "
-            "eerdere aanmelddatum voor, dan de naam (alfabetisch)"
-        )
-    return (
-        f"{action} zou {points(total)} punten opleveren; de oplosser vond binnen de "
-        "tijdslimiet geen bewezen optimum"
+        worse = tuple(name for name, d in sorted(deltas, key=lambda nd: nd[1]) if d < 0)
+        extra: dict[str, Fact] = {"safety_net": r.safety_net.value}
+        if s is not None:
+            extra["with_safety_net"] = s.safety_net.value
+        if worse[0] == "earlier_participation" and r.earlier:
+            extra["cycles"] = r.earlier
+        return reason(Code.WORSE, criteria=worse, **swap, **extra)
+    if total > 0:
+        return reason(Code.NOT_PROVEN, **swap)
+    if s is None:
+        return reason(Code.PLACES_TAKEN)
+    return reason(
+        Code.TIE,
+        with_=s.name,
+        safety_net=r.safety_net.value,
+        same_priority=int(r.priority == s.priority),
+        same_date=int(dates.get(r.name) == dates.get(s.name)),
     )
+
+
+def criterion_names_deltas(
+    problem: SelectionProblem, before: list[Candidate], after: list[Candidate]
+) -> list[tuple[str, float]]:
+    """Per soft criterion (by name) the weighted change from ``before`` to ``after``."""
+    labels = {c.label: c.name for c in SOFT_CRITERIA}
+    return [(labels[label], d) for label, d in criterion_deltas(problem, before, after)]
 
 
 # --------------------------------------------------------------------------- forcing costs
@@ -349,10 +357,7 @@ def forcing_costs(
     for k, r in enumerate(order, start=1):
         if budget - used <= 1e-9:
             uncosted += 1
-            costs[r.index] = ForcingCost(
-                note="niet berekend: het tijdsbudget voor de kosten van inpassen "
-                "(solver.forcing_cost_budget) was op"
-            )
+            costs[r.index] = _cost(r.name, (reason(Code.FORCED_NOT_COMPUTED),))
             continue
         try:
             forced = run_stages(
@@ -366,22 +371,31 @@ def forcing_costs(
         except SelectionOutOfTime as exc:
             used += exc.deterministic_time
             uncosted += 1
-            costs[r.index] = ForcingCost(
-                note="niet berekend: het tijdsbudget voor de kosten van inpassen "
-                "(solver.forcing_cost_budget) raakte op tijdens deze berekening"
-            )
+            costs[r.index] = _cost(r.name, (reason(Code.FORCED_NOT_COMPUTED),))
             continue
         except SelectionInfeasible:
-            costs[r.index] = ForcingCost(
-                note="kan niet worden ingepast: dat botst met de vastgepinde aanmeldingen"
-            )
+            costs[r.index] = _cost(r.name, (reason(Code.FORCED_IMPOSSIBLE),))
             continue
         used += forced.deterministic_time
         wall += forced.wall_time
-        costs[r.index] = _forcing_cost(problem, solution, chosen, forced, late=r.late)
+        costs[r.index] = _forcing_cost(problem, solution, chosen, forced, r)
         if progress is not None:
             progress("kosten van inpassen", k, len(order))
     return costs, uncosted, wall, used
+
+
+def _cost(
+    name: str,
+    codes: tuple[Reason, ...],
+    change: float | None = None,
+    drop_out: tuple[str, ...] = (),
+) -> ForcingCost:
+    return ForcingCost(
+        objective_change=change,
+        drop_out=drop_out,
+        note=render_what_if(name, codes),
+        codes=codes,
+    )
 
 
 def _forcing_cost(
@@ -389,34 +403,54 @@ def _forcing_cost(
     solution: Solution,
     chosen: list[Candidate],
     forced: Solution,
-    *,
-    late: bool = False,
+    r: Candidate,
 ) -> ForcingCost:
     after = problem.by_index(forced.chosen)
     drop_out = tuple(c.name for c in chosen if c.index not in forced.chosen)
-    notes = []
-    losses = [(label, d) for label, d in criterion_deltas(problem, chosen, after) if d < 0]
-    if losses:
-        notes.append("verslechtering: " + ", ".join(f"{lab} {points(d)}" for lab, d in losses))
-    if forced.best_balance > max(problem.tolerance, solution.best_balance):
-        notes.append(
-            f"de balans zou breken: beste mogelijke verschil {forced.best_balance} "
-            f"(grens {problem.tolerance})"
-        )
     change = (forced.objective - solution.objective) / SCALE
-    if change > 0 and late:
-        notes.append(
-            "hoger op de criteria, maar een te late aanmelding krijgt alleen een plaats "
-            "die tijdige aanmeldingen niet vullen"
+    deltas = criterion_names_deltas(problem, chosen, after)
+    worse = tuple(name for name, d in sorted(deltas, key=lambda nd: nd[1]) if d < 0)
+    codes = [
+        reason(Code.FORCED, drop_out=drop_out, change=change, criteria=worse, late=int(r.late))
+    ]
+    if forced.best_balance > max(problem.tolerance, solution.best_balance):
+        codes.append(
+            reason(
+                Code.FORCED_UNBALANCED,
+                difference=forced.best_balance,
+                tolerance=problem.tolerance,
+            )
         )
-    elif change > 0:
-        notes.append("beter dan het voorstel: het voorstel is niet bewezen optimaal")
     if forced.status is not SolveStatus.OPTIMAL:
-        notes.append("benadering: niet bewezen optimaal binnen het tijdsbudget")
-    return ForcingCost(objective_change=change, drop_out=drop_out, note="; ".join(notes))
+        codes.append(reason(Code.FORCED_APPROXIMATE))
+    return _cost(r.name, tuple(codes), change, drop_out)
 
 
 # --------------------------------------------------------------------------- all together
+
+
+def not_candidate_codes(
+    registration_missing: tuple[str, ...], late: bool, incomplete: bool
+) -> list[Reason]:
+    """Reason codes of a registrant that could not be selected at all."""
+    if not incomplete:
+        return [reason(Code.EXCLUDED)]
+    codes = [reason(Code.INCOMPLETE, missing=registration_missing)]
+    if late:
+        codes.append(reason(Code.LATE))
+    return codes
+
+
+def _entry(
+    name: str, selected: bool, codes: list[Reason], cost: ForcingCost | None = None
+) -> SelectionEntry:
+    return SelectionEntry(
+        name=name,
+        selected=selected,
+        reasons=(render_selection(name, selected, codes),),
+        codes=tuple(codes),
+        forcing_cost=cost,
+    )
 
 
 def explain(
@@ -425,40 +459,28 @@ def explain(
     registrations: Registrations,
     not_candidates: Mapping[str, NotCandidate],
     progress: Progress | None = None,
+    deadline: dt.date | None = None,
 ) -> Explained:
     """Reasons for every registrant and forcing costs for every rejected candidate."""
     chosen = problem.by_index(solution.chosen)
     rejected = [c for c in problem.candidates if c.index not in solution.chosen]
     costs, uncosted, wall, det = forcing_costs(problem, solution, rejected, progress)
     by_name = {c.name: c for c in problem.candidates}
+    dates = {r.name: r.registered_on for r in registrations}
     entries = []
     for registration in registrations:
         c = by_name.get(registration.name)
         if c is None:
-            entries.append(
-                SelectionEntry(
-                    name=registration.name,
-                    selected=False,
-                    reasons=(not_candidates[registration.name].reason,),
-                )
+            late = deadline is not None and registration.is_late(deadline)
+            codes = not_candidate_codes(
+                registration.missing, late, not_candidates[registration.name].incomplete
             )
+            entries.append(_entry(registration.name, False, codes))
         elif c.index in solution.chosen:
-            entries.append(
-                SelectionEntry(
-                    name=c.name,
-                    selected=True,
-                    reasons=tuple(reasons_selected(problem, solution, c, chosen)),
-                )
-            )
+            entries.append(_entry(c.name, True, reasons_selected(problem, solution, c, chosen)))
         else:
-            entries.append(
-                SelectionEntry(
-                    name=c.name,
-                    selected=False,
-                    reasons=tuple(reasons_rejected(problem, solution, c, chosen)),
-                    forcing_cost=costs.get(c.index),
-                )
-            )
+            codes = reasons_rejected(problem, solution, c, chosen, dates)
+            entries.append(_entry(c.name, False, codes, costs.get(c.index)))
     warnings = []
     incomplete = sum(1 for n in not_candidates.values() if n.incomplete)
     if incomplete:

@@ -71,14 +71,18 @@ def test_a_letter_per_registrant_with_names_reasons_and_dates(selected, capsys):
 
     earlier = text_of(out / "Zwolle.docx")
     assert "Helaas kunnen wij u deze cyclus geen plaats bieden" in earlier
-    assert "nog niet eerder deelnamen" in earlier and "pilot-2025-2026" in earlier
+    zwolle = next(e for e in proposal.selection if e.name == "Zwolle")
+    assert zwolle.codes[0].facts["cycles"] == ("pilot-2025-2026",)
+    # the letter says exactly what the stuurgroep read in the proposal
+    assert f"Er waren meer aanmeldingen dan plaatsen. {zwolle.reason}" in earlier
+    assert "Zwolle deed eerder mee (pilot-2025-2026); wie nog niet meedeed, gaat voor" in earlier
     assert "1 januari 2026" not in earlier  # next cycle: recruitment 1 Jan – 1 May 2027
     assert "loopt van 1 januari 2027 tot en met 1 mei 2027" in earlier
-    for solver_word in ("punten", "oplosser", "−30", "gelijke stand"):
+    for solver_word in ("punten", "oplosser", "−30", "doelfunctie", "grens"):
         assert solver_word not in earlier
 
     double = text_of(out / "Werkbedrijf Rijk van Nijmegen.docx")
-    assert "al meedoet via Wijchen" in double
+    assert "doet al mee via Wijchen; een gemeente neemt maar één keer deel" in double
     assert "Nijmegen, Berg en Dal" in double
 
     incomplete = text_of(out / "Hoorn.docx")

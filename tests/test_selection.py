@@ -128,8 +128,12 @@ def test_safety_net_priority_aanvullend_before_regulier_before_geen():
     ]
     result = run(regs, config("safety_net", tolerance=10), places=2)
     assert result.selected == ("Regulier", "Aanvullend")
-    assert "voorrang: aanvullend vangnet" in entry(result, "Aanvullend").reasons
-    assert any("lagere prioriteit" in r for r in entry(result, "Geen").reasons)
+    assert entry(result, "Aanvullend").reason == "Geselecteerd: voorrang door aanvullend vangnet."
+    assert entry(result, "Geen").reason == (
+        "Niet geselecteerd: Geen (geen vangnet) heeft minder voorrang dan de gekozen gemeenten "
+        "met een tekort, zoals Regulier (regulier vangnet)."
+    )
+    assert entry(result, "Geen").codes[0].code == "lower_priority"
 
 
 def test_balance_tolerance_is_hard_and_priority_decides_within_it():
@@ -152,7 +156,12 @@ def test_balance_tolerance_zero_forces_equal_halves():
     result = run(regs, config(tolerance=0), places=4)
     assert result.balance == (2, 2)
     rejected_deficit = [e for e in result.entries if e.name.startswith("T") and not e.selected]
-    assert all(any("balans" in r for r in e.reasons) for e in rejected_deficit)
+    for e in rejected_deficit:  # a tie with T1, and the other side cannot give way
+        assert [c.code for c in e.codes] == ["tie", "other_side_blocked"]
+        assert e.reason.endswith(
+            "Ook O2 (geen vangnet) vervangen kan niet: dan raakt het evenwicht tussen tekort "
+            "en overschot/neutraal zoek."
+        )
 
 
 def test_balance_out_of_reach_is_the_best_possible_and_reported():
@@ -174,7 +183,14 @@ def test_province_spread_prefers_a_new_province_and_ties_go_to_the_earlier_regis
     ]
     result = run(regs, config("province_spread", tolerance=10), places=3)
     assert result.selected == ("Zeist", "Goes", "Venlo")
-    assert any("gelijke stand" in r for r in entry(result, "Amersfoort").reasons)
+    assert entry(result, "Amersfoort").reason == (
+        "Niet geselecteerd: Amersfoort en Zeist hebben dezelfde voorrang (geen vangnet); bij "
+        "gelijke stand gaat de eerdere aanmelding voor."
+    )
+    assert entry(result, "Amersfoort").forcing_cost.note == (
+        "Als Amersfoort toch meedoet, valt Zeist af; de selectie wordt daar niet slechter van."
+    )
+    assert entry(result, "Goes").reason == "Geselecteerd: enige uit Zeeland."
 
 
 def test_size_spread_prefers_a_new_size_class():
@@ -196,7 +212,7 @@ def test_variant_spread_prefers_a_new_execution_variant():
     ]
     result = run(regs, config("variant_spread", tolerance=10), places=2)
     assert result.selected == ("A", "C")
-    assert any("uitvoeringsvariant regionaal" in r for r in entry(result, "C").reasons)
+    assert entry(result, "C").reason == "Geselecteerd: enige met uitvoeringsvariant regionaal."
 
 
 def test_earlier_participation_lowers_priority_including_history_mapping():
@@ -213,7 +229,15 @@ def test_earlier_participation_lowers_priority_including_history_mapping():
         participation={"c": ("2026-2027",)},
     )
     assert result.selected == ("A",)
-    assert any("eerder deelgenomen (2026-2027)" in r for r in entry(result, "C").reasons)
+    assert entry(result, "C").reason == (
+        "Niet geselecteerd: C deed eerder mee (2026-2027); wie nog niet meedeed, gaat voor, "
+        "zoals A."
+    )
+    assert entry(result, "C").codes[0].facts["cycles"] == ("2026-2027",)
+    assert entry(result, "C").forcing_cost.note == (
+        "Als C toch meedoet, valt A af; dan gaat een plaats van een nieuwe deelnemer naar een "
+        "eerdere deelnemer."
+    )
 
 
 def test_tie_break_order_is_date_then_name_not_list_order():
@@ -233,10 +257,13 @@ def test_pins_select_and_exclude_override_priority():
     cfg = config(tolerance=10, pins={"select": ["geen"], "exclude": ["Aanvullend"]})
     result = run(regs, cfg, places=2)
     assert result.selected == ("Geen", "Regulier")
-    assert "vastgepind door de stuurgroep" in entry(result, "Geen").reasons
-    assert entry(result, "Aanvullend").reasons == (
-        "uitgesloten door de stuurgroep (pin: nooit selecteren)",
+    assert entry(result, "Geen").reason == (
+        "Geselecteerd: de stuurgroep heeft besloten deze aanmelding op te nemen."
     )
+    assert entry(result, "Aanvullend").reason == (
+        "Niet geselecteerd: de stuurgroep heeft besloten deze aanmelding niet op te nemen."
+    )
+    assert [c.code for c in entry(result, "Aanvullend").codes] == ["excluded"]
 
 
 @pytest.mark.parametrize(
@@ -278,8 +305,13 @@ def test_organisation_takes_its_places_and_nobody_takes_part_twice():
     cfg = config(tolerance=10, cycle={"organisation_places": 2})
     result = run(regs, cfg, places=3)
     assert result.selected == ("Regio Foodvalley", "Barneveld")
-    assert entry(result, "Ede").reasons == (
-        "niet geselecteerd: al vertegenwoordigd via Regio Foodvalley (niemand neemt dubbel deel)",
+    assert entry(result, "Ede").reason == (
+        "Niet geselecteerd: Ede doet al mee via Regio Foodvalley; een gemeente neemt maar één "
+        "keer deel."
+    )
+    assert entry(result, "Ede").codes[0].facts == {"via": ("Regio Foodvalley",)}
+    assert entry(result, "Regio Foodvalley").reason.endswith(
+        "Neemt als uitvoeringsorganisatie 2 plaatsen in."
     )
     with pytest.raises(InvalidInput, match="twee keer deelnemen"):
         run(regs, config(pins={"select": ["Ede", "Regio Foodvalley"]}), places=3)
@@ -294,7 +326,9 @@ def test_late_registrations_only_take_places_that_remain():
     regs = [reg("Op tijd 1"), reg("Op tijd 2"), reg("Laat", net=SafetyNet.ADDITIONAL, on=late)]
     full = run(regs, config(), places=2)
     assert full.selected == ("Op tijd 1", "Op tijd 2")
-    assert entry(full, "Laat").reasons == ("te laat aangemeld; alle plaatsen waren al vergeven",)
+    assert entry(full, "Laat").reason == (
+        "Niet geselecteerd: te laat aangemeld, en de tijdige aanmeldingen vulden alle 2 plaatsen."
+    )
     room = run(regs, config(), places=3)
     assert "Laat" in room.selected
     assert any("te laat aangemeld" in w for w in room.warnings)
@@ -304,9 +338,10 @@ def test_incomplete_is_not_selectable_unless_the_cycle_allows_it():
     regs = [reg("Compleet"), reg("Half", complete=False, net=SafetyNet.ADDITIONAL)]
     result = run(regs, config(), places=1)
     assert result.selected == ("Compleet",)
-    assert entry(result, "Half").reasons == (
-        "niet selecteerbaar: onvolledig (zelfevaluatie ontbreekt)",
+    assert entry(result, "Half").reason == (
+        "Niet selecteerbaar: de aanmelding is onvolledig (zelfevaluatie ontbreekt)."
     )
+    assert entry(result, "Half").codes[0].facts == {"missing": ("zelfevaluatie ontbreekt",)}
     allowed = run(regs, config(cycle={"allow_incomplete": True}), places=1)
     assert allowed.selected == ("Half",)
 
@@ -315,7 +350,9 @@ def test_fewer_selectable_than_places_selects_everyone_and_explains():
     regs = [reg("A", balance=Balance.SURPLUS), reg("B"), reg("C", complete=False)]
     result = run(regs, config(), places=30)
     assert result.selected == ("A", "B")
-    assert "alle selecteerbare aanmeldingen passen binnen de plaatsen" in entry(result, "A").reasons
+    assert entry(result, "A").reason == (
+        "Geselecteerd: alle volledige aanmeldingen passen binnen de 30 plaatsen."
+    )
     assert [e.name for e in result.entries] == ["A", "B", "C"]  # workbook order
 
 
@@ -371,7 +408,12 @@ def test_forcing_cost_budget_that_runs_out_says_so():
     result = run(mixed(), config(solver={"forcing_cost_budget": 0.0}), places=5)
     costs = [e.forcing_cost for e in result.entries if not e.selected]
     assert costs and all(c is not None and c.objective_change is None for c in costs)
-    assert all("tijdsbudget" in c.note for c in costs if c is not None)
+    assert all(
+        c.note == f"Niet doorgerekend wat er gebeurt als {e.name} toch meedoet: de rekentijd "
+        "daarvoor was op."
+        for e, c in zip([e for e in result.entries if not e.selected], costs, strict=True)
+        if c is not None
+    )
     assert any("niet berekend" in w for w in result.warnings)
 
 

@@ -128,8 +128,10 @@ def test_forcing_an_impossible_registrant_in_says_so_instead_of_failing():
     entry = next(e for e in result.entries if e.name == "Regio Foodvalley")
     assert entry.forcing_cost is not None and entry.forcing_cost.objective_change is None
     assert entry.forcing_cost.note == (
-        "kan niet worden ingepast: dat botst met de vastgepinde aanmeldingen"
+        "Regio Foodvalley kan er niet bij zonder een besluit van de stuurgroep (een "
+        "vastgezette keuze) terug te draaien."
     )
+    assert [c.code for c in entry.forcing_cost.codes] == ["forced_impossible"]
 
 
 def test_a_used_up_budget_is_selection_out_of_time_with_the_dutch_message():

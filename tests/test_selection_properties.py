@@ -107,10 +107,13 @@ def test_balance_holds_when_both_sides_have_enough(regs, places):
 
 CRITERION_WORDS = tuple(c.label for c in CRITERIA) + (
     "te laat",
-    "vertegenwoordigd",
-    "balans",
-    "eerder deelgenomen",
-    "vastgepind",
+    "doet al mee",
+    "evenwicht",
+    "gespreid",
+    "voorrang",
+    "deed eerder mee",
+    "stuurgroep",
+    "gelijke stand",
 )
 
 

@@ -1,8 +1,8 @@
 """``leernetwerk brieven``: a letter to every registrant after the selection decision.
 
 Four kinds, one template each: admitted (what happens next, the dates known
-so far), not admitted (the deciding reason of the selection in plain Dutch,
-and how to register next cycle), incomplete (what was missing) and late.
+so far), not admitted (the deciding reason: the same sentences as in the
+selection proposal, and how to register next cycle), incomplete (what was missing) and late.
 Plus ``verzendlijst.xlsx`` for a mail merge. Written all or nothing into a
 new folder ``brieven/<YYYY-MM-DD>`` (``…-2`` on a second run that day).
 """
@@ -39,6 +39,7 @@ from leernetwerk.domain import Balance, Registration
 from leernetwerk.excel import new_workbook, save_workbook, write_table
 from leernetwerk.fsutil import write_outputs
 from leernetwerk.proposal import SelectionEntry
+from leernetwerk.reasons import Code, render_selection
 from leernetwerk.timeline import Phase, format_date, milestone_windows, phase_windows
 
 MAILING_LIST = "verzendlijst.xlsx"
@@ -87,7 +88,8 @@ def _and(items: list[str]) -> str:
 
 
 def plain_reason(name: str, reasons: tuple[str, ...], registration: Registration | None) -> str:
-    """The deciding reason of a rejection in one or two plain Dutch sentences.
+    """The deciding reason of a rejection in one or two plain Dutch sentences, for
+    proposals written before reason codes existed (their texts were solver-like).
 
     The selection lists its reasons with the deciding rule first among those
     starting 'niet geselecteerd'; solver terms (points, weights) are left out.
@@ -144,13 +146,40 @@ def plain_reason(name: str, reasons: tuple[str, ...], registration: Registration
     )
 
 
+COMPETITION = frozenset(
+    {
+        Code.LOWER_PRIORITY,
+        Code.TIE,
+        Code.BALANCE_FULL,
+        Code.WORSE,
+        Code.PLACES_TAKEN,
+        Code.NOT_PROVEN,
+    }
+)
+"""Deciding codes that mean: others went first for the places there were."""
+
+
+def letter_reason(entry: SelectionEntry, registration: Registration | None) -> str:
+    """The reason in a letter: the selection's own sentences (the same the stuurgroep
+    read in the proposal), after 'more registrations than places' when others went
+    first. Proposals without reason codes fall back to :func:`plain_reason`."""
+    if not entry.codes:
+        return plain_reason(entry.name, entry.reasons, registration)
+    text = render_selection(entry.name, entry.selected, entry.codes)
+    if entry.codes[0].code in COMPETITION:
+        return f"{MORE_THAN_PLACES} {text}"
+    return text
+
+
 def outcome_of(
     entry: SelectionEntry, registration: Registration | None, deadline: dt.date
 ) -> Outcome:
     if entry.selected:
         return Outcome.ADMITTED
-    if (registration is not None and registration.missing) or any(
-        r.startswith("niet selecteerbaar: onvolledig") for r in entry.reasons
+    if (
+        (registration is not None and registration.missing)
+        or any(c.code == Code.INCOMPLETE for c in entry.codes)
+        or any(r.startswith("niet selecteerbaar: onvolledig") for r in entry.reasons)
     ):
         return Outcome.INCOMPLETE
     if registration is not None and registration.is_late(deadline):
@@ -220,7 +249,7 @@ def plan_letters(data: CycleData, today: dt.date) -> list[Letter]:
             missing = registration.missing if registration else ()
             reason = "onvolledig: " + "; ".join(missing) if missing else "onvolledig"
         else:
-            reason = plain_reason(entry.name, entry.reasons, registration)
+            reason = letter_reason(entry, registration)
         contact = registration.contact if registration else ""
         email = registration.email if registration else ""
         is_org = registration is not None and registration.is_organisation

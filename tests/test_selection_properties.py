@@ -191,10 +191,17 @@ def test_cli_writes_selection_json_and_refuses_a_non_empty_folder(tmp_path, caps
     assert len(proposal.selected) == 4 and proposal.selection_quality is not None
     assert proposal.seed == 0 and proposal.solver["max_deterministic_time"] == 1.0
     assert len(proposal.input_sha256) == 64
+    assert sorted(p.name for p in out.iterdir()) == [
+        "report.html",
+        "selectie.xlsx",
+        "selection.json",
+    ]
+    report = (out / "report.html").read_bytes()
     assert main(args) == 1  # non-empty folder without --force
     assert "niet leeg" in capsys.readouterr().err
     assert main([*args, "--force"]) == 0
     again = Proposal.model_validate_json((out / "selection.json").read_text())
+    assert (out / "report.html").read_bytes() == report  # same inputs, same report
     # Deterministic except the measured wall time.
     assert again.selection == proposal.selection
     assert again.selection_quality.objective == proposal.selection_quality.objective

@@ -1,10 +1,18 @@
 """``leernetwerk select``: propose and explain who takes part (GitHub issue 3).
 
 Reads the registrations workbook, runs :func:`matching.selection.select`,
-prints a Dutch summary and writes ``DIR/selection.json`` (a
-:class:`~leernetwerk.proposal.Proposal` holding only the selection) through
-:func:`leernetwerk.fsutil.write_outputs`: all or nothing, never into a
-non-empty folder without ``--force``, nothing at all when the input is invalid.
+prints a Dutch summary and writes into ``DIR``:
+
+* ``selection.json`` – a :class:`~leernetwerk.proposal.Proposal` holding only
+  the selection (reason codes and the rendered sentences);
+* ``report.html`` – the stuurgroep's selection report
+  (:mod:`leernetwerk.reports.selection_report`);
+* ``selectie.xlsx`` – the same in a workbook
+  (:mod:`leernetwerk.reports.selection_workbook`).
+
+All through :func:`leernetwerk.fsutil.write_outputs`: all or nothing, never
+into a non-empty folder without ``--force``, nothing at all when the input is
+invalid.
 """
 
 from __future__ import annotations
@@ -17,10 +25,14 @@ from leernetwerk.config import config_sha256, load_cycle_config
 from leernetwerk.errors import UserError
 from leernetwerk.fsutil import check_out_dir, sha256_file, write_outputs
 from leernetwerk.intake import load_registrations
-from leernetwerk.proposal import Proposal
+from leernetwerk.proposal import Proposal, SolveStatus
+from leernetwerk.reports.selection_report import write_selection_report
+from leernetwerk.reports.selection_workbook import write_selection_workbook
 from leernetwerk.solver_errors import user_error
 from matching.errors import MatchingError
-from matching.selection import select
+from matching.selection import SelectionResult, select
+
+OUTPUTS = ("selection.json", "report.html", "selectie.xlsx")
 
 
 @click.command("select")
@@ -43,7 +55,7 @@ from matching.selection import select
     "out",
     type=click.Path(path_type=Path),
     required=True,
-    help="Uitvoermap voor selection.json.",
+    help="Uitvoermap voor selection.json, report.html en selectie.xlsx.",
 )
 @click.option("--force", is_flag=True, help="Vervang de uitvoer in een niet-lege map.")
 def select_command(
@@ -76,31 +88,39 @@ def select_command(
     def write_selection(path: Path) -> None:
         path.write_text(proposal.to_json(), encoding="utf-8")
 
-    written = write_outputs(out, {"selection.json": write_selection}, force=force, inputs=inputs)
+    def write_report(path: Path) -> None:
+        write_selection_report(proposal, registrations, config, path, result.breakdown)
+
+    def write_workbook(path: Path) -> None:
+        write_selection_workbook(proposal, registrations, config, path, result.breakdown)
+
+    writers = dict(zip(OUTPUTS, (write_selection, write_report, write_workbook), strict=True))
+    written = write_outputs(out, writers, force=force, inputs=inputs)
     echo_summary(result, registrations_count=len(registrations))
     for path in written:
         click.echo(f"Geschreven: {path}")
     return 0
 
 
-def echo_summary(result, registrations_count: int) -> None:  # type: ignore[no-untyped-def]
-    """Print the Dutch summary: counts, balance, quality, one line per registrant."""
+def echo_summary(result: SelectionResult, registrations_count: int) -> None:
+    """Print the Dutch summary: counts, balance, certainty, one line per registrant."""
     places = result.settings.get("places")
     deficit, other = result.balance
-    q = result.quality
     click.echo(
         f"Selectie: {len(result.selected)} van {registrations_count} aanmeldingen geselecteerd "
         f"({places} plaatsen)."
     )
     click.echo(f"Balans: {deficit} tekort tegen {other} overschot/neutraal.")
-    gap = f"{q.gap:.2%}" if q.gap is not None else "onbekend"
-    click.echo(
-        f"Kwaliteit: {q.status.value}, doelwaarde {q.objective}, grens {q.bound}, gat {gap}, "
-        f"seed {result.settings.get('seed')}."
-    )
+    if result.quality.status is SolveStatus.OPTIMAL:
+        click.echo("Zekerheid: aantoonbaar de beste selectie volgens de afwegingsregels.")
+    else:
+        click.echo(
+            "Zekerheid: de berekening stopte aan het eind van de rekentijd; een iets betere "
+            "selectie is niet uitgesloten."
+        )
+    click.echo("De cijfers van de berekening staan in de bijlage van report.html.")
     for warning in result.warnings:
-        click.echo(f"Waarschuwing: {warning}")
+        click.echo(f"Let op: {warning}")
     for entry in result.entries:
         mark = "JA " if entry.selected else "nee"
-        reason = entry.reasons[0] if entry.reasons else ""
-        click.echo(f"  [{mark}] {entry.name}: {reason}")
+        click.echo(f"  [{mark}] {entry.name}: {entry.reason}")

@@ -252,8 +252,8 @@ def _secondary(name: str, found: dict[str, dict[str, Fact]]) -> str:
         if not _int(f, "blocked"):
             return f"Ook in plaats van {_text(f, 'with')} ({_net(f)}) past {name} minder goed"
         return (
-            f"Ook {_text(f, 'with')} ({_net(f)}) vervangen kan niet: dan raakt het evenwicht "
-            "tussen tekort en overschot/neutraal zoek"
+            f"Ook de plaats van {_text(f, 'with')} ({_net(f)}) innemen kan niet: dan raakt het "
+            "evenwicht tussen tekort en overschot/neutraal zoek"
         )
     return ""
 

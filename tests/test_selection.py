@@ -159,8 +159,8 @@ def test_balance_tolerance_zero_forces_equal_halves():
     for e in rejected_deficit:  # a tie with T1, and the other side cannot give way
         assert [c.code for c in e.codes] == ["tie", "other_side_blocked"]
         assert e.reason.endswith(
-            "Ook O2 (geen vangnet) vervangen kan niet: dan raakt het evenwicht tussen tekort "
-            "en overschot/neutraal zoek."
+            "Ook de plaats van O2 (geen vangnet) innemen kan niet: dan raakt het evenwicht "
+            "tussen tekort en overschot/neutraal zoek."
         )
 
 

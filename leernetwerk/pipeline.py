@@ -26,6 +26,7 @@ from leernetwerk.fsutil import sha256_file, write_outputs
 from leernetwerk.history import History, load_history
 from leernetwerk.intake import load_registrations
 from leernetwerk.proposal import Layout, Proposal, load_proposal
+from leernetwerk.reasons import Code, reason, render_selection
 from leernetwerk.reports import write_proposal_workbook, write_report_html
 from leernetwerk.runs import new_run_dir
 from leernetwerk.solver_errors import user_error
@@ -241,7 +242,8 @@ def run_matching(
             e.model_copy(
                 update={
                     "selected": e.name in chosen,
-                    "reasons": (("overgenomen uit de vastgestelde selectie",) + tuple(e.reasons)),
+                    "codes": (decided := (reason(Code.DECIDED), *e.codes)),
+                    "reasons": (render_selection(e.name, e.name in chosen, decided),),
                 }
             )
             for e in selection.entries

@@ -53,6 +53,8 @@ class Code(StrEnum):
     LATE = "late"
     EARLIER = "earlier_participation"
     OTHER_SIDE = "other_side_blocked"
+    # a run on a decided selection (match --selection, run with a decided selection)
+    DECIDED = "selection_decision"
     # what if a rejected one is forced in
     FORCED = "forced"
     FORCED_UNBALANCED = "forced_unbalanced"
@@ -301,6 +303,9 @@ def _selected(name: str, codes: Sequence[Reason]) -> str:
 
 def render_selection(name: str, selected: bool, codes: Sequence[Reason]) -> str:
     """The Dutch reason for one registrant: one or two sentences, deciding fact first."""
+    if codes and codes[0].code == Code.DECIDED:
+        lead = "Geselecteerd" if selected else "Niet geselecteerd"
+        return f"{lead}: overgenomen uit de vastgestelde selectie van de stuurgroep."
     if selected:
         return _selected(name, codes)
     if not codes:

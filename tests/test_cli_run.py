@@ -179,7 +179,9 @@ def test_match_with_a_selection_from_select(tmp_path, capsys):
     assert sorted(e["name"] for e in proposal["selection"] if e["selected"]) == names
     assert sorted(n for c in proposal["clubs"] for n in c["members"]) == names
     assert all(
-        "overgenomen uit de vastgestelde selectie" in e["reasons"] for e in proposal["selection"]
+        "overgenomen uit de vastgestelde selectie" in e["reasons"][0]
+        and e["codes"][0]["code"] == "selection_decision"
+        for e in proposal["selection"]
     )
 
 

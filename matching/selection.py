@@ -118,8 +118,9 @@ def select(
     bound = solution.bound / SCALE if solution.bound is not None else None
     if solution.status is not SolveStatus.OPTIMAL:
         warnings.append(
-            "de selectie is niet bewezen optimaal binnen de tijdslimiet "
-            f"(solver.max_deterministic_time = {problem.settings.max_deterministic_time})"
+            "de berekening stopte aan het eind van de rekentijd: een iets betere selectie is "
+            "niet uitgesloten (meer rekentijd: solver.max_deterministic_time in cycle.toml, nu "
+            f"{problem.settings.max_deterministic_time})"
         )
     baseline = baseline_selection(problem, solution.balance_limit)
     baseline_objective = (

@@ -492,7 +492,8 @@ def explain(
         )
     if uncosted:
         warnings.append(
-            f"kosten van inpassen niet berekend voor {uncosted} aanmelding(en): "
-            "tijdsbudget (solver.forcing_cost_budget) op"
+            f"voor {uncosted} niet geselecteerde aanmelding(en) is niet berekend wat er gebeurt "
+            "als ze toch meedoen: de rekentijd daarvoor was op (solver.forcing_cost_budget "
+            "in cycle.toml)"
         )
     return Explained(tuple(entries), tuple(warnings), wall, det)

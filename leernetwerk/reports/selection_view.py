@@ -158,7 +158,7 @@ def _certainty(quality: Quality | None) -> str:
     if quality.status is SolveStatus.OPTIMAL:
         return (
             "Dit is aantoonbaar de beste selectie volgens de afwegingsregels van deze cyclus: "
-            "geen andere keuze scoort hoger."
+            "geen andere selectie die aan de regels voldoet, scoort hoger."
         )
     return (
         "De berekening stopte aan het eind van de rekentijd; een iets betere selectie is niet "

@@ -34,6 +34,8 @@ WEEKS_PER_YEAR = Decimal(52)
 PRODUCTIVE_SHARE = Decimal("0.7")
 HOURS_PER_FTE = HOURS_PER_WEEK * WEEKS_PER_YEAR * PRODUCTIVE_SHARE
 """1310.4 productive hours in one FTE-year (report: 70% productive)."""
+HOURS_PER_FTE_MONTH = HOURS_PER_FTE / 12
+"""109.2 productive hours in one FTE-month: the staff needed in a month is its hours / 109.2."""
 
 CENT = Decimal("0.01")
 
@@ -212,6 +214,18 @@ class Capacity(_Frozen):
                 key: {"label": labels[key], "hours": _number(h)} for key, h in self.groups.items()
             },
             "months": {MONTH_NAMES[m]: _number(h) for m, h in self.months.items()},
+            "staff_fte": {MONTH_NAMES[m]: _number(f) for m, f in staff_per_month(self).items()},
+            "items": [
+                {
+                    "group": group.key,
+                    "label": item.label,
+                    "fixed": _number(item.fixed),
+                    "per_participant": _number(item.per_participant),
+                    "hours": _number(item.fixed + item.per_participant * self.participants),
+                }
+                for group in norms.groups
+                for item in group.items
+            ],
         }
 
 
@@ -294,4 +308,128 @@ def format_table(rows: list[Capacity], norms: CapacityNorms) -> str:
 
 
 def _row(label: str, cells: list[str]) -> str:
-    return f"{label:<42}" + "".join(f"{cell:>10}" for cell in cells)
+    return f"{label:<42}" + "".join(
+        f"{cell:>10}" if len(cell) < 10 else f" {cell}" for cell in cells
+    )
+
+
+# --------------------------------------------------------------------------- money and staff
+
+
+def cost_of(hours: Decimal, hourly_rate: Decimal) -> Decimal:
+    """The executor's budget for ``hours`` at ``hourly_rate`` euros, in cents (half up)."""
+    return (hours * hourly_rate).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def affordable_places(
+    budget: Decimal, hourly_rate: Decimal, norms: CapacityNorms | None = None
+) -> int | None:
+    """The largest number of places whose hours × rate stay within ``budget``.
+
+    0 when the budget does not even pay for the fixed hours (then no number of
+    places fits); None when the norms have no hours per participant (no limit).
+    """
+    if hourly_rate <= 0:
+        raise ValueError("hourly_rate must be > 0")
+    norms = norms or CapacityNorms()
+    if norms.per_participant == 0:
+        return None
+    hours = budget / hourly_rate
+    if hours < norms.fixed:
+        return 0
+    places = int((hours - norms.fixed) / norms.per_participant)
+    while places > 0 and cost_of(capacity(places, norms).hours, hourly_rate) > budget:
+        places -= 1
+    while cost_of(capacity(places + 1, norms).hours, hourly_rate) <= budget:
+        places += 1
+    return places
+
+
+def staff_per_month(result: Capacity) -> dict[int, Decimal]:
+    """FTE needed in each month: its hours / 109.2 (one FTE-month at 70% productive),
+    two decimals, half up."""
+    return {
+        month: (hours / HOURS_PER_FTE_MONTH).quantize(CENT, rounding=ROUND_HALF_UP)
+        for month, hours in result.months.items()
+    }
+
+
+def format_euro(value: Decimal) -> str:
+    """Dutch money: € 100.000 or € 1.234,50 (thousands with a dot, cents with a comma)."""
+    value = value.quantize(CENT, rounding=ROUND_HALF_UP)
+    whole, cents = divmod(abs(value) * 100, 100)
+    text = f"{int(whole):,}".replace(",", ".")
+    if cents:
+        text += f",{int(cents):02d}"
+    return ("-" if value < 0 else "") + f"€ {text}"
+
+
+def format_line_items(rows: list[Capacity], norms: CapacityNorms) -> str:
+    """The report's table 5 (appendix E): every line item with its fixed hours,
+    hours per participant and the total for each number of participants."""
+    head = f"{'Projectonderdeel':<64}{'vast':>7}{'p.d.':>7}"
+    lines = [head + "".join(f"{r.participants:>9}" for r in rows)]
+    for group in norms.groups:
+        lines.append(_item_row(group.label.upper(), group.fixed, group.per_participant, rows))
+        for item in group.items:
+            lines.append(_item_row("  " + item.label, item.fixed, item.per_participant, rows))
+    lines.append(_item_row("TOTAAL", norms.fixed, norms.per_participant, rows))
+    lines.append(
+        "vast = vaste uren per cyclus; p.d. = uren per deelnemer; daarna de uren per aantal."
+    )
+    return "\n".join(lines)
+
+
+def _item_row(label: str, fixed: Decimal, per: Decimal, rows: list[Capacity]) -> str:
+    totals = "".join(f"{format_hours(fixed + per * r.participants):>9}" for r in rows)
+    return f"{label[:63]:<64}{format_hours(fixed):>7}{format_hours(per):>7}" + totals
+
+
+def format_staff(rows: list[Capacity]) -> str:
+    """FTE needed per month for each number of participants, and the peak."""
+    lines = ["Benodigde bezetting per maand (fte = uren / 109,2):"]
+    staff = [staff_per_month(r) for r in rows]
+    for month in CYCLE_MONTHS:
+        lines.append(_row(MONTH_NAMES[month], [format_hours(s[month]) for s in staff]))
+    lines.append(_row("Piek", [format_hours(max(s.values())) for s in staff]))
+    lines.append(
+        "Het rapport (§4.3) adviseert in de piek (september–maart) minimaal drie medewerkers "
+        "in het uitvoerende team, naast deze fte; in de zomer ligt het werk vrijwel stil."
+    )
+    return "\n".join(lines)
+
+
+def format_budget(
+    rows: list[Capacity],
+    hourly_rate: Decimal,
+    budget: Decimal | None = None,
+    norms: CapacityNorms | None = None,
+) -> str:
+    """The budget each number of participants needs at ``hourly_rate``; with a
+    ``budget`` also the largest number of places it pays for."""
+    lines = [f"Budget bij een uurtarief van {format_euro(hourly_rate)}:"]
+    lines.append(_row("Budget", [format_euro(cost_of(r.hours, hourly_rate)) for r in rows]))
+    if budget is not None:
+        fits = ["ja" if cost_of(r.hours, hourly_rate) <= budget else "nee" for r in rows]
+        lines.append(_row(f"Binnen {format_euro(budget)}", fits))
+        lines.append("")
+        lines.append(budget_sentence(budget, hourly_rate, norms))
+    return "\n".join(lines)
+
+
+def budget_sentence(budget: Decimal, hourly_rate: Decimal, norms: CapacityNorms | None) -> str:
+    """One Dutch sentence: how many places ``budget`` pays for at ``hourly_rate``."""
+    norms = norms or CapacityNorms()
+    places = affordable_places(budget, hourly_rate, norms)
+    prefix = f"Een budget van {format_euro(budget)} bij {format_euro(hourly_rate)} per uur"
+    if places is None:
+        return f"{prefix}: de normen kennen geen uren per deelnemer, dus geen grens."
+    if places == 0:
+        fixed = cost_of(norms.fixed, hourly_rate)
+        return f"{prefix} dekt zelfs de vaste uren ({format_euro(fixed)}) niet."
+    used = capacity(places, norms)
+    spent = cost_of(used.hours, hourly_rate)
+    return (
+        f"{prefix} betaalt maximaal {places} plaatsen ({format_hours(used.hours)} uur, "
+        f"{format_euro(spent)}; over: {format_euro(budget - spent)})."
+    )

@@ -6,6 +6,8 @@ selected and who sat together in a session. Undecided runs never count, so an
 analyst's experiments cannot leak into the next cycle's selection or matching.
 Cycle names are the folder names; folders are ordered by name, which for the
 usual names (``2026-2027``, ``2027-2028``) is the order of the budget years.
+When a cycle has been evaluated (``evaluatie/<date>/evaluatie.json``), the
+history also knows how useful the sessions were in which each pair met.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from itertools import combinations
 from pathlib import Path
 
 from leernetwerk.cycle import CONFIG_FILE, DecisionKind, decided_proposal, latest_decision
+from leernetwerk.cycle.evaluation_data import latest_evaluation
 from leernetwerk.errors import UserError
 from leernetwerk.proposal import Proposal
 
@@ -31,12 +34,21 @@ class History:
     """The cycles whose decided matching was read (oldest first)."""
     undecided: tuple[str, ...] = ()
     """Earlier cycle folders without a matching decision (nothing read from them)."""
+    ratings: dict[frozenset[str], tuple[tuple[str, float], ...]] = field(default_factory=dict)
+    """Pair of names → (cycle, mean usefulness 1–5 of the sessions they shared that
+    cycle), for the cycles whose evaluatie.json rates sessions (oldest first)."""
+    evaluated: tuple[str, ...] = ()
+    """The cycles (of ``cycles``) whose latest evaluatie.json was read."""
 
     def cycles_of(self, name: str) -> tuple[str, ...]:
         return self.participation.get(name, ())
 
     def met_before(self, a: str, b: str) -> tuple[str, ...]:
         return self.met_pairs.get(frozenset((a, b)), ())
+
+    def usefulness(self, a: str, b: str) -> tuple[tuple[str, float], ...]:
+        """(cycle, mean usefulness) of the sessions ``a`` and ``b`` shared."""
+        return self.ratings.get(frozenset((a, b)), ())
 
 
 def cycle_folders(cycles_root: Path) -> list[Path]:
@@ -66,7 +78,8 @@ def load_history(cycles_root: Path, before: str | None = None) -> History:
     cutoff = Path(before).name if before else None
     participation: dict[str, list[str]] = {}
     met: dict[frozenset[str], list[str]] = {}
-    read, undecided = [], []
+    ratings: dict[frozenset[str], list[tuple[str, float]]] = {}
+    read, undecided, evaluated = [], [], []
     for folder in cycle_folders(cycles_root):
         name = folder.name
         if cutoff is not None and name >= cutoff:
@@ -79,11 +92,23 @@ def load_history(cycles_root: Path, before: str | None = None) -> History:
         read.append(name)
         for participant in sorted(set(proposal.selected)):
             participation.setdefault(participant, []).append(name)
-        for pair in sorted(session_pairs(proposal), key=sorted):
+        pairs = session_pairs(proposal)
+        for pair in sorted(pairs, key=sorted):
             met.setdefault(pair, []).append(name)
+        evaluation = latest_evaluation(folder)
+        if evaluation is None:
+            continue
+        evaluated.append(name)
+        for pair, scores in sorted(
+            evaluation[1].session_usefulness().items(), key=lambda item: sorted(item[0])
+        ):
+            if pair in pairs:
+                ratings.setdefault(pair, []).append((name, round(sum(scores) / len(scores), 2)))
     return History(
         participation={k: tuple(v) for k, v in sorted(participation.items())},
         met_pairs={k: tuple(v) for k, v in met.items()},
         cycles=tuple(read),
         undecided=tuple(undecided),
+        ratings={k: tuple(v) for k, v in ratings.items()},
+        evaluated=tuple(evaluated),
     )

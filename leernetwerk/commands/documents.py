@@ -1,4 +1,5 @@
-"""Document commands: ``brieven``, ``startbijeenkomst`` and ``draaiboek``."""
+"""Document commands: ``brieven``, ``startbijeenkomst``, ``draaiboek`` and, for the
+closing phase, ``tussenevaluatie``, ``reflectieoverzicht`` and ``cyclusrapport``."""
 
 from __future__ import annotations
 
@@ -10,6 +11,11 @@ from pathlib import Path
 import click
 
 from leernetwerk.commands.cycle import parse_today
+from leernetwerk.documents.evaluation import (
+    write_cycle_report,
+    write_midterm_memo,
+    write_reflection_overviews,
+)
 from leernetwerk.documents.letters import DocumentsResult, write_letters
 from leernetwerk.documents.sessions import write_scripts, write_start_packs
 
@@ -72,4 +78,37 @@ draaiboek_command = _command(
     "databronnen, leerkaarten) in CYCLUS/draaiboeken/<datum>/.",
 )
 
-COMMANDS: list[click.Command] = [brieven_command, startbijeenkomst_command, draaiboek_command]
+tussenevaluatie_command = _command(
+    "tussenevaluatie",
+    "memo tussenevaluatie",
+    write_midterm_memo,
+    "Schrijf uit de laatste evaluatie het memo voor de tussenevaluatie met de "
+    "begeleidingscommissie (stand van zaken, eerste cijfers, open punten, aanmeldprocedure "
+    "volgende cyclus) in CYCLUS/tussenevaluatie/<datum>/.",
+)
+
+reflectieoverzicht_command = _command(
+    "reflectieoverzicht",
+    "overzichten reflectieverslagen",
+    write_reflection_overviews,
+    "Schrijf uit de laatste evaluatie per club een overzicht van de reflectieverslagen "
+    "(ontvangen, ontbrekend, belangrijkste lessen) voor de evaluatiebijeenkomst, in "
+    "CYCLUS/reflectieoverzichten/<datum>/.",
+)
+
+cyclusrapport_command = _command(
+    "cyclusrapport",
+    "concept cyclusrapport en kennisdocument",
+    write_cycle_report,
+    "Schrijf uit de laatste evaluatie het concept cyclusrapport/kennisdocument (thema's en "
+    "lessen, cijfers met tabelgrafieken, het netwerk) in CYCLUS/cyclusrapport/<datum>/.",
+)
+
+COMMANDS: list[click.Command] = [
+    brieven_command,
+    startbijeenkomst_command,
+    draaiboek_command,
+    tussenevaluatie_command,
+    reflectieoverzicht_command,
+    cyclusrapport_command,
+]

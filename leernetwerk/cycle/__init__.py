@@ -7,6 +7,9 @@ The package:
 - :mod:`~leernetwerk.cycle.folder`: where a cycle folder keeps its files; ``load_cycle``;
 - :mod:`~leernetwerk.cycle.plan`: the session plan ``sessies.csv``;
 - :mod:`~leernetwerk.cycle.decisions`: the stuurgroep's immutable decisions;
+- :mod:`~leernetwerk.cycle.steering`: the setup (opzet) and adjustment (bijsturing) decisions;
+- :mod:`~leernetwerk.cycle.evaluation_data`: reading the cycle's ``evaluatie.json``;
+- :mod:`~leernetwerk.cycle.next_cycle`: ``leernetwerk init NEXT --from CYCLE``;
 - :mod:`~leernetwerk.cycle.status`: milestones and ``leernetwerk status``;
 - :mod:`~leernetwerk.cycle.init`: ``leernetwerk init`` and the documented ``cycle.toml``.
 
@@ -14,13 +17,20 @@ Everything public is re-exported here, so ``from leernetwerk.cycle import X`` wo
 """
 
 from leernetwerk.cycle.decisions import (
+    AdjustmentDecision,
+    AdjustmentMoment,
     Decision,
     DecisionKind,
     DecisionResult,
+    SetupDecision,
+    adjustments,
+    all_decisions,
     decided_proposal,
     decisions_dir,
     latest_decision,
+    latest_setup,
     list_decisions,
+    list_steering,
     record_decision,
 )
 from leernetwerk.cycle.folder import (
@@ -79,6 +89,13 @@ from leernetwerk.timeline import (
 )
 
 __all__ = [
+    "AdjustmentDecision",
+    "AdjustmentMoment",
+    "SetupDecision",
+    "adjustments",
+    "all_decisions",
+    "latest_setup",
+    "list_steering",
     "COMMENTS",
     "CONFIG_FILE",
     "CYCLE_TABLE",

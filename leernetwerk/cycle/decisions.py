@@ -1,8 +1,18 @@
 """Stuurgroep decisions: recorded once, never changed, superseded by later ones.
 
-``decisions/<YYYYmmddTHHMMSS>-<kind>.json`` names the run, its input and
-proposal hashes and the selected names. A matching needs a decided selection
-and must match it exactly; deciding a matching writes the session plan.
+``decisions/<YYYYmmddTHHMMSS>-<kind>.json``. Four kinds:
+
+- ``selection`` and ``matching`` (:class:`Decision`) name the run, its input and
+  proposal hashes and the selected names. A matching needs a decided selection
+  and must match it exactly; deciding a matching writes the session plan.
+- ``setup`` (opzet, :class:`SetupDecision`): places, budget and hourly rate at
+  the start of the cycle, with the executor hours they imply;
+- ``adjustment`` (bijsturing, :class:`AdjustmentDecision`): after the
+  tussenevaluatie or at the end, free text plus the config settings the next
+  cycle changes (``leernetwerk init NEXT --from CYCLE`` applies them).
+
+Setup and adjustment are recorded by :mod:`leernetwerk.cycle.steering`; every
+kind records the hash of what it was based on, and all share one file order.
 """
 
 from __future__ import annotations
@@ -10,10 +20,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from leernetwerk.cycle.folder import DECISIONS_DIR, PLAN_FILE, load_cycle
 from leernetwerk.cycle.plan import plan_rows_for, write_plan
@@ -26,10 +38,32 @@ from leernetwerk.runs import RUN_FILE, load_run_proposal, resolve_run
 class DecisionKind(StrEnum):
     SELECTION = "selection"
     MATCHING = "matching"
+    SETUP = "setup"
+    ADJUSTMENT = "adjustment"
 
     @property
     def label(self) -> str:
-        return {"selection": "selectie", "matching": "matching"}[self.value]
+        return {
+            "selection": "selectie",
+            "matching": "matching",
+            "setup": "opzet",
+            "adjustment": "bijsturing",
+        }[self.value]
+
+    @property
+    def on_run(self) -> bool:
+        """Selection and matching decide on a run; setup and adjustment do not."""
+        return self in (DecisionKind.SELECTION, DecisionKind.MATCHING)
+
+
+RUN_KINDS = (DecisionKind.SELECTION, DecisionKind.MATCHING)
+
+
+class AdjustmentMoment(StrEnum):
+    """When the stuurgroep adjusts (report §3.4.1 footnote 8, §3.4.3, §4.4.2)."""
+
+    MIDTERM = "tussenevaluatie"
+    END = "eind"
 
 
 class Decision(BaseModel):
@@ -56,25 +90,121 @@ class Decision(BaseModel):
     """The id of the previous decision of this kind, if any."""
 
 
+class _SteeringBase(BaseModel):
+    """Fields shared by the setup and adjustment decisions."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    cycle: str
+    decided_by: str
+    decided_on: dt.date
+    recorded_at: dt.datetime
+    note: str = ""
+    config_sha256: str
+    """sha256 of the cycle's ``cycle.toml`` when the decision was recorded."""
+    supersedes: str | None = None
+    """The id of the previous decision of this kind, if any."""
+
+
+class SetupDecision(_SteeringBase):
+    """Opzet: the places, budget and hourly rate the stuurgroep decides at the start."""
+
+    kind: Literal[DecisionKind.SETUP] = DecisionKind.SETUP
+    places: int
+    budget: Decimal | None = None
+    """The executor's budget in euros (excl. VAT as the budget holder states it)."""
+    hourly_rate: Decimal | None = None
+    """The executor's hourly rate in euros."""
+    hours: Decimal
+    """Executor hours for ``places`` under the cycle's capacity norms."""
+    cost: Decimal | None = None
+    """hours × hourly rate."""
+    affordable_places: int | None = None
+    """The largest number of places the budget pays for at the hourly rate."""
+
+
+class AdjustmentDecision(_SteeringBase):
+    """Bijsturing: what the stuurgroep changes after an evaluation."""
+
+    kind: Literal[DecisionKind.ADJUSTMENT] = DecisionKind.ADJUSTMENT
+    moment: AdjustmentMoment
+    changes: dict[str, bool | int | float | str] = {}
+    """Dotted cycle.toml setting → its new value, for the next cycle."""
+    evaluation_file: str | None = None
+    """The evaluatie.json (relative to the cycle folder) the decision was based on."""
+    evaluation_sha256: str | None = None
+
+
+SteeringDecision = SetupDecision | AdjustmentDecision
+AnyDecision = Decision | SetupDecision | AdjustmentDecision
+
+_STEERING: TypeAdapter[SteeringDecision] = TypeAdapter(SteeringDecision)
+
+
 def decisions_dir(cycle_dir: Path) -> Path:
     return Path(cycle_dir) / DECISIONS_DIR
 
 
-def list_decisions(cycle_dir: Path, kind: DecisionKind | str | None = None) -> list[Decision]:
-    """All recorded decisions (of one kind), oldest first."""
+def _parse(path: Path) -> AnyDecision:
+    try:
+        data = path.read_bytes()
+        kind = json.loads(data).get("kind")
+        if kind in RUN_KINDS:
+            return Decision.model_validate_json(data)
+        return _STEERING.validate_json(data)
+    except (ValidationError, ValueError, AttributeError) as exc:
+        raise UserError(f"Besluit '{path}' is beschadigd: {exc}") from None
+
+
+def all_decisions(cycle_dir: Path) -> list[AnyDecision]:
+    """Every recorded decision of every kind, oldest first."""
     folder = decisions_dir(cycle_dir)
     if not folder.is_dir():
         return []
+    return sorted((_parse(p) for p in sorted(folder.glob("*.json"))), key=lambda d: d.id)
+
+
+def list_decisions(cycle_dir: Path, kind: DecisionKind | str | None = None) -> list[Decision]:
+    """The recorded selection and matching decisions (of one kind), oldest first."""
     wanted = DecisionKind(kind) if kind is not None else None
-    decisions = []
-    for path in sorted(folder.glob("*.json")):
-        try:
-            decision = Decision.model_validate_json(path.read_bytes())
-        except (ValidationError, ValueError) as exc:
-            raise UserError(f"Besluit '{path}' is beschadigd: {exc}") from None
-        if wanted is None or decision.kind is wanted:
-            decisions.append(decision)
-    return sorted(decisions, key=lambda d: d.id)
+    return [
+        d
+        for d in all_decisions(cycle_dir)
+        if isinstance(d, Decision) and (wanted is None or d.kind is wanted)
+    ]
+
+
+def list_steering(
+    cycle_dir: Path, kind: DecisionKind | str | None = None
+) -> list[SteeringDecision]:
+    """The recorded setup and adjustment decisions (of one kind), oldest first."""
+    wanted = DecisionKind(kind) if kind is not None else None
+    return [
+        d
+        for d in all_decisions(cycle_dir)
+        if not isinstance(d, Decision) and (wanted is None or d.kind is wanted)
+    ]
+
+
+def latest_setup(cycle_dir: Path, as_of: dt.date | None = None) -> SetupDecision | None:
+    """The setup decision in force (decided on or before ``as_of``)."""
+    found = [
+        d
+        for d in list_steering(cycle_dir, DecisionKind.SETUP)
+        if isinstance(d, SetupDecision) and (as_of is None or d.decided_on <= as_of)
+    ]
+    return found[-1] if found else None
+
+
+def adjustments(cycle_dir: Path, as_of: dt.date | None = None) -> list[AdjustmentDecision]:
+    """Every adjustment decided on or before ``as_of``, oldest first (none supersedes
+    another: each adds its own changes, a later one wins on the same setting)."""
+    return [
+        d
+        for d in list_steering(cycle_dir, DecisionKind.ADJUSTMENT)
+        if isinstance(d, AdjustmentDecision) and (as_of is None or d.decided_on <= as_of)
+    ]
 
 
 def latest_decision(
@@ -99,13 +229,26 @@ def _decision_stamp(cycle_dir: Path, kind: DecisionKind, now: dt.datetime) -> st
     """A timestamp strictly after every recorded decision, so file order is
     decision order even for two decisions in one second."""
     stamp = now.replace(microsecond=0)
-    existing = list_decisions(cycle_dir)
+    existing = all_decisions(cycle_dir)
     if existing:
         last = dt.datetime.strptime(existing[-1].id.split("-")[0], "%Y%m%dT%H%M%S")
         stamp = max(stamp, last + dt.timedelta(seconds=1))
     while (decisions_dir(cycle_dir) / f"{stamp:%Y%m%dT%H%M%S}-{kind.value}.json").exists():
         stamp += dt.timedelta(seconds=1)
     return f"{stamp:%Y%m%dT%H%M%S}"
+
+
+def write_decision(cycle_dir: Path, decision: AnyDecision) -> Path:
+    """Store a decision as a new file; never overwrites an existing one."""
+    text = json.dumps(decision.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+    return write_new_file(
+        decisions_dir(cycle_dir) / f"{decision.id}.json",
+        lambda target: target.write_text(text, encoding="utf-8"),
+    )
+
+
+def decision_stamp(cycle_dir: Path, kind: DecisionKind, now: dt.datetime) -> str:
+    return _decision_stamp(cycle_dir, kind, now)
 
 
 def _check_run_record(run_dir: Path, proposal: Proposal) -> None:
@@ -195,6 +338,11 @@ def record_decision(
     cycle_dir = Path(cycle_dir)
     config = load_cycle(cycle_dir)
     kind = DecisionKind(kind)
+    if not kind.on_run:
+        raise UserError(
+            f"Een besluit over de {kind.label} gaat niet over een run; leg het vast met "
+            "leernetwerk decide CYCLUS setup|adjustment (zonder --run)."
+        )
     now = now or dt.datetime.now()
     run_dir = resolve_run(cycle_dir, run)
     proposal = load_run_proposal(run_dir)
@@ -232,11 +380,7 @@ def record_decision(
         selection_decision=selection_id,
         supersedes=previous.id if previous else None,
     )
-    text = json.dumps(decision.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
-    path = write_new_file(
-        decisions_dir(cycle_dir) / f"{decision.id}.json",
-        lambda target: target.write_text(text, encoding="utf-8"),
-    )
+    path = write_decision(cycle_dir, decision)
     if previous:
         notes.append(f"Dit besluit vervangt besluit '{previous.id}' (dat blijft bewaard).")
     if kind is DecisionKind.MATCHING:

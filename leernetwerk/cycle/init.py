@@ -181,6 +181,17 @@ class InitResult:
     notes: list[str]
 
 
+def new_cycle_folder(folder: Path, budget_year: int) -> None:
+    """A new cycle needs a new or empty folder and a plausible budget year."""
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise UserError(
+            f"'{folder}' bestaat al en is niet leeg; een nieuwe cyclus vraagt een lege of "
+            "nieuwe map. Er is niets gewijzigd."
+        )
+    if not 2020 <= budget_year <= 2100:
+        raise UserError(f"Begrotingsjaar {budget_year} is ongeldig (verwacht 2020–2100).")
+
+
 def init_cycle(
     folder: Path,
     budget_year: int,
@@ -195,13 +206,7 @@ def init_cycle(
     exists and is not empty; writes all files or none.
     """
     folder = Path(folder)
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise UserError(
-            f"'{folder}' bestaat al en is niet leeg; een nieuwe cyclus vraagt een lege of "
-            "nieuwe map. Er is niets gewijzigd."
-        )
-    if not 2020 <= budget_year <= 2100:
-        raise UserError(f"Begrotingsjaar {budget_year} is ongeldig (verwacht 2020–2100).")
+    new_cycle_folder(folder, budget_year)
     if places < 1:
         raise UserError(f"Aantal plaatsen {places} is ongeldig (minstens 1).")
     text = cycle_toml(folder.name, budget_year, places)

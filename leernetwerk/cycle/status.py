@@ -16,7 +16,9 @@ from leernetwerk.config import CycleConfig
 from leernetwerk.cycle.decisions import Decision, DecisionKind, latest_decision
 from leernetwerk.cycle.execution import execution
 from leernetwerk.cycle.folder import PLAN_FILE, REGISTRATIONS_FILE, cycle_dir_of, load_cycle
+from leernetwerk.cycle.next_cycle import previous_cycle_items
 from leernetwerk.cycle.plan import Meeting, read_plan
+from leernetwerk.cycle.steering import steering_lines
 from leernetwerk.errors import Problem, Severity
 from leernetwerk.intake import read_registrations
 from leernetwerk.timeline import (
@@ -120,6 +122,8 @@ class Status:
     notes: list[str]
     execution: list[str] = field(default_factory=list)
     """Letters generated, preparation calls this week (:mod:`leernetwerk.cycle.execution`)."""
+    steering: list[str] = field(default_factory=list)
+    """The setup and adjustment decisions in force (:mod:`leernetwerk.cycle.steering`)."""
 
     @property
     def has_errors(self) -> bool:
@@ -214,6 +218,7 @@ def cycle_status(
     missing += [f"{m.describe()} heeft nog geen datum" for m in meetings if m.date is None]
     carried_out = execution(cycle_dir, meetings, selection, today)
     missing += carried_out.missing
+    missing += previous_cycle_items(cycle_dir, config, today)
     problems += _dates_outside_rounds(meetings, config.cycle.budget_year, plan.name, table)
     statuses = [(m, m.state(state)) for m in milestones(config, table)]
     return Status(
@@ -226,6 +231,7 @@ def cycle_status(
         problems=problems,
         notes=notes,
         execution=carried_out.done,
+        steering=steering_lines(cycle_dir, today),
     )
 
 
@@ -256,6 +262,7 @@ def format_status(status: Status) -> str:
         lines.append("")
         lines.append("Uitvoering:")
         lines += [f"  - {item}" for item in status.execution]
+    lines += _steering_block(status)
     if status.missing:
         lines.append("")
         lines.append("Ontbreekt:")
@@ -268,6 +275,13 @@ def format_status(status: Status) -> str:
         lines.append("")
         lines += status.notes
     return "\n".join(lines)
+
+
+def _steering_block(status: Status) -> list[str]:
+    """The setup and adjustment decisions, as a block of ``format_status``."""
+    if not status.steering:
+        return []
+    return ["", "Besluiten over opzet en bijsturing:", *(f"  - {s}" for s in status.steering)]
 
 
 def _between_phases(status: Status) -> str:

@@ -8,7 +8,10 @@
   and session plan behind the decision gates;
 - :mod:`~leernetwerk.documents.letters`: ``leernetwerk brieven``;
 - :mod:`~leernetwerk.documents.sessions`: ``leernetwerk startbijeenkomst`` and
-  ``leernetwerk draaiboek``.
+  ``leernetwerk draaiboek``;
+- :mod:`~leernetwerk.documents.evaluation` (with
+  :mod:`~leernetwerk.documents.evaluation_context`): ``leernetwerk tussenevaluatie``,
+  ``reflectieoverzicht`` and ``cyclusrapport``, from the cycle's evaluatie.json.
 
 See docs/documents.md.
 """

@@ -32,6 +32,9 @@ LETTER_INCOMPLETE = "brief-onvolledig.docx"
 LETTER_LATE = "brief-te-laat.docx"
 START_PACK = "startbijeenkomst.docx"
 SCRIPT = "draaiboek.docx"
+MIDTERM_MEMO = "tussenevaluatie.docx"
+REFLECTION_OVERVIEW = "reflectieoverzicht.docx"
+CYCLE_REPORT = "cyclusrapport.docx"
 
 FIXED_TIME = dt.datetime(2000, 1, 1)
 """Document properties stamped into every .docx, so equal input gives equal files."""
@@ -259,6 +262,187 @@ def script() -> DocxDocument:
     return doc
 
 
+def _figures_table(doc: DocxDocument, head: str, first: str) -> None:
+    """A table-chart: one row per group with n, mean and a text bar."""
+    _table(
+        doc,
+        (first, "n", "Gemiddeld", ""),
+        head,
+        ("{{ r.naam }}", "{{ r.n }}", "{{ r.gemiddeld }}", "{{ r.balk }}"),
+    )
+
+
+def midterm_memo() -> DocxDocument:
+    doc = _new()
+    doc.add_heading("Memo tussenevaluatie leercyclus {{ cyclus }}", level=1)
+    _p(doc, "Aan: de begeleidingscommissie van het leernetwerk Participatiewet")
+    _p(doc, "Van: {{ afzender }}")
+    _p(doc, "Datum: {{ datum }}")
+    _p(doc, "Cijfers: evaluatie van {{ evaluatie_datum }}")
+    doc.add_heading("1. Stand van zaken", level=2)
+    _p(
+        doc,
+        "Van de {{ sessies.gepland }} geplande leerbijeenkomsten zijn er {{ sessies.gehouden }} "
+        "gehouden, {{ sessies.verplaatst }} verplaatst en {{ sessies.geannuleerd }} geannuleerd."
+        "{% if sessies.niet_gemeld %} Van {{ sessies.niet_gemeld }} is nog niets gemeld."
+        "{% endif %}",
+    )
+    _table(
+        doc,
+        ("Club", "Ronde", "Deelnemers", "Gehouden", "Datum", "Aanwezigen"),
+        "for b in bijeenkomsten",
+        (
+            "{{ b.club }}",
+            "{{ b.ronde }}",
+            "{{ b.deelnemers }}",
+            "{{ b.gehouden }}",
+            "{{ b.datum }}",
+            "{{ b.aanwezig }}",
+        ),
+    )
+    doc.add_heading("2. Eerste cijfers", level=2)
+    _p(
+        doc,
+        "Deelnemers gaven de bijeenkomsten gemiddeld een {{ nut.gemiddeld }} voor nut "
+        "(schaal 1–5, {{ nut.n }} beoordelingen).",
+    )
+    _figures_table(doc, "for r in nut_per_werkvorm", "Werkvorm")
+    _p(doc, "Reflectieverslagen ontvangen: {{ reflectie.ontvangen }} van {{ reflectie.verwacht }}.")
+    doc.add_heading("3. Open punten", level=2)
+    _loop(doc, "for o in open_punten", "{{ o }}")
+    doc.add_heading("4. Aanmeldprocedure volgende cyclus", level=2)
+    _p(
+        doc,
+        "De aanmeldprocedure voor de volgende cyclus begint kort na deze tussenevaluatie. "
+        "Punten om te bespreken:",
+    )
+    _loop(doc, "for a in aanmeldprocedure", "{{ a }}")
+    doc.add_heading("5. Voorstel aan de stuurgroep", level=2)
+    _p(
+        doc,
+        "Belangrijke aanpassingen legt de coördinator voor aan de stuurgroep; zij worden "
+        "vastgelegd als bijsturingsbesluit (leernetwerk decide … adjustment).",
+    )
+    return doc
+
+
+def reflection_overview() -> DocxDocument:
+    doc = _new()
+    doc.add_heading("Overzicht reflectieverslagen club {{ club }}", level=1)
+    _p(doc, "Leernetwerk Participatiewet, cyclus {{ cyclus }} – evaluatiebijeenkomst van de club")
+    _p(doc, "Datum: {{ datum }}")
+    doc.add_heading("Agenda van de evaluatiebijeenkomst", level=2)
+    _loop(doc, "for a in agenda", "{{ a }}", style="List Number")
+    doc.add_heading("Reflectieverslagen", level=2)
+    _p(doc, "Ontvangen: {{ ontvangen }} van {{ verwacht }}.")
+    _p(doc, "{%p if ontbreekt %}")
+    _p(doc, "Nog niet ontvangen van: {{ ontbreekt }}.")
+    _p(doc, "{%p endif %}")
+    doc.add_heading("De bijeenkomsten van de club", level=2)
+    _table(
+        doc,
+        ("Ronde", "Deelnemers", "Gehouden", "Datum"),
+        "for b in bijeenkomsten",
+        ("{{ b.ronde }}", "{{ b.deelnemers }}", "{{ b.gehouden }}", "{{ b.datum }}"),
+    )
+    _p(doc, "Nut volgens de deelnemers: gemiddeld {{ nut.gemiddeld }} ({{ nut.n }} beoordelingen).")
+    doc.add_heading("Belangrijkste lessen uit de reflectieverslagen", level=2)
+    _p(doc, "{%p for l in lessen %}")
+    _p(doc, "{{ l.deelnemer }}: {{ l.tekst }}", "List Bullet")
+    _p(doc, "{%p endfor %}")
+    _p(doc, "{%p if not lessen %}")
+    _p(doc, "Er zijn nog geen lessen uit reflectieverslagen vastgelegd.")
+    _p(doc, "{%p endif %}")
+    doc.add_heading("Vragen voor het gesprek", level=2)
+    _loop(doc, "for v in vragen", "{{ v }}")
+    return doc
+
+
+def cycle_report() -> DocxDocument:
+    doc = _new()
+    doc.add_heading("Leercyclus {{ cyclus }}: thema's, lessen en cijfers", level=1)
+    _p(doc, "Concept kennisdocument – {{ datum }} (cijfers: evaluatie van {{ evaluatie_datum }})")
+    doc.add_heading("Samenvatting", level=2)
+    _loop(doc, "for k in kern", "{{ k }}")
+    doc.add_heading("Belangrijkste thema's", level=2)
+    _p(
+        doc,
+        "Groei = gemiddelde van (eindscore − startscore) over de deelnemers die het thema "
+        "op beide momenten 1–4 scoorden (0 = n.v.t. telt niet mee).",
+    )
+    _table(
+        doc,
+        ("Thema", "n", "Start", "Eind", "Groei", "", "Tekort", "Overig"),
+        "for t in themas",
+        (
+            "{{ t.thema }}",
+            "{{ t.n }}",
+            "{{ t.start }}",
+            "{{ t.eind }}",
+            "{{ t.groei }}",
+            "{{ t.balk }}",
+            "{{ t.tekort }}",
+            "{{ t.overig }}",
+        ),
+    )
+    _p(
+        doc,
+        "Groei op de drie gekozen thema's: {{ gekozen.gekozen }}; op de overige thema's: "
+        "{{ gekozen.overig }}.",
+    )
+    doc.add_heading("Geleerde lessen", level=2)
+    _p(doc, "{%p for l in lessen %}")
+    _p(doc, "{{ l.deelnemer }} (club {{ l.club }}): {{ l.tekst }}", "List Bullet")
+    _p(doc, "{%p endfor %}")
+    doc.add_heading("Hoe nuttig waren de bijeenkomsten?", level=2)
+    _p(doc, "Gemiddeld {{ nut.gemiddeld }} op een schaal van 1 tot 5 ({{ nut.n }} beoordelingen).")
+    _table(
+        doc,
+        ("Score", "Aantal", ""),
+        "for r in nut_verdeling",
+        ("{{ r.naam }}", "{{ r.n }}", "{{ r.balk }}"),
+    )
+    _p(doc, "Per werkvorm:")
+    _figures_table(doc, "for r in nut_per_werkvorm", "Werkvorm")
+    _p(doc, "Per grootte van de bijeenkomst:")
+    _figures_table(doc, "for r in nut_per_grootte", "Grootte")
+    _p(doc, "Per samenstelling (saldo):")
+    _figures_table(doc, "for r in nut_per_mix", "Samenstelling")
+    _p(doc, "Per club:")
+    _figures_table(doc, "for r in nut_per_club", "Club")
+    doc.add_heading("Wat de matching beloofde", level=2)
+    _p(
+        doc,
+        "Scoorden bijeenkomsten waarvan de leden als haler–brenger of op gedeelde eerste "
+        "keuzes waren gematcht hoger op nut? Alleen de cijfers; n is klein.",
+    )
+    _figures_table(doc, "for r in belofte", "Matching")
+    doc.add_heading("Het netwerk", level=2)
+    _table(doc, ("Kenmerk", "Waarde"), "for r in netwerk", ("{{ r.naam }}", "{{ r.waarde }}"))
+    _p(doc, "Bereik per provincie:")
+    _table(
+        doc,
+        ("Provincie", "Bereikt", "Aangemeld", ""),
+        "for r in provincies",
+        ("{{ r.naam }}", "{{ r.bereikt }}", "{{ r.aangemeld }}", "{{ r.balk }}"),
+    )
+    _p(doc, "{%p if bruggen %}")
+    _p(doc, "Deelnemers die volgende cyclus clubs kunnen verbinden: {{ bruggen }}.")
+    _p(doc, "{%p endif %}")
+    doc.add_heading("Bijeenkomsten", level=2)
+    _p(
+        doc,
+        "{{ sessies.gehouden }} van de {{ sessies.gepland }} leerbijeenkomsten zijn gehouden; "
+        "{{ sessies.verplaatst }} verplaatst, {{ sessies.geannuleerd }} geannuleerd.",
+    )
+    doc.add_heading("Open punten en bijsturing", level=2)
+    _loop(doc, "for o in open_punten", "{{ o }}")
+    _p(doc, "{%p for b in bijsturing %}")
+    _p(doc, "{{ b }}", "List Bullet")
+    _p(doc, "{%p endfor %}")
+    return doc
+
+
 DEFAULTS: dict[str, Callable[[], DocxDocument]] = {
     LETTER_ADMITTED: letter_admitted,
     LETTER_REJECTED: letter_rejected,
@@ -266,6 +450,9 @@ DEFAULTS: dict[str, Callable[[], DocxDocument]] = {
     LETTER_LATE: letter_late,
     START_PACK: start_pack,
     SCRIPT: script,
+    MIDTERM_MEMO: midterm_memo,
+    REFLECTION_OVERVIEW: reflection_overview,
+    CYCLE_REPORT: cycle_report,
 }
 """File name in ``sjablonen/`` → builder of its default template."""
 

@@ -572,14 +572,15 @@ def moved_lines(
 
     old, new = partners(keep), partners(layout)
     changed = {n for n in after if before.get(n) != after[n]}
+    movers = changed | {p.name for p in edits.club} | set(edits.added) | set(edits.removed)
     for (name, r), now in sorted(new.items()):
         was = old.get((name, r))
-        if was is None or was == now or name in changed:
-            continue
+        if was is None or was == now or name in changed or (was ^ now) <= movers:
+            continue  # unchanged, or only joined or left by someone who changed club
         if reasons := broke(name, r):
             why = "de bijeenkomst in het werkboek brak een harde regel: " + "; ".join(reasons)
-        elif movers := sorted((was | now) & (changed | set(edits.added) | set(edits.removed))):
-            why = f"{', '.join(movers)} wisselde van club of selectie"
+        elif moving := sorted((was | now) & movers):
+            why = f"gevolg van de verschuiving van {', '.join(moving)}"
         else:
             why = f"de bijeenkomsten van club {after[name]} zijn opnieuw sluitend gemaakt"
         lines.append(

@@ -92,6 +92,11 @@ def _execute(inputs: RunInputs, out: Path | None, force: bool, quiet: bool) -> i
     return 0
 
 
+def run_and_write(inputs: RunInputs, out: Path | None, force: bool, quiet: bool) -> int:
+    """Run ``inputs`` and write the run folder, as ``run`` does (for ``check --repair``)."""
+    return _execute(inputs, out, force, quiet)
+
+
 def kept_inputs(inputs: RunInputs) -> tuple[Path, ...]:
     """Files a run must never overwrite: its inputs, and with ``--keep`` an edited
     workbook with the proposal it came from (the run folder it sits in)."""

@@ -21,16 +21,14 @@ from leernetwerk import __version__
 from leernetwerk.config import CycleConfig, config_sha256, load_cycle_config, with_overrides
 from leernetwerk.cycle import DecisionKind, config_toml, decided_proposal, latest_decision
 from leernetwerk.domain import Registrations
+from leernetwerk.edits import Edits, is_edited_workbook, load_edits
 from leernetwerk.errors import Problem, UserError, did_you_mean
 from leernetwerk.fsutil import sha256_file, write_outputs
 from leernetwerk.history import History, load_history
 from leernetwerk.intake import load_registrations
 from leernetwerk.proposal import Layout, Proposal, load_proposal
 from leernetwerk.repair import (
-    Edits,
     RepairedSelection,
-    is_edited_workbook,
-    load_edits,
     repair_match,
     repair_record,
     repair_selection,

@@ -1,9 +1,9 @@
 """Repair a proposal the stuurgroep edited in ``proposal.xlsx``.
 
 ``leernetwerk run … --keep EDITED.xlsx`` and ``leernetwerk check EDITED.xlsx
---repair`` read the edited workbook (:mod:`leernetwerk.layout_io`), compare it
-with the proposal it was written from (``proposal.json`` beside it) and turn
-every change into a pin of cycle.toml:
+--repair`` read the edited workbook, compare it with the proposal it was written
+from (``proposal.json`` beside it) and turn every change into a pin of cycle.toml
+(:mod:`leernetwerk.edits`):
 
 - a participant in another club (sheet ``Clubs``) → ``pins.club``;
 - a session with a pair that was not together in that round before (sheets
@@ -13,7 +13,9 @@ every change into a pin of cycle.toml:
 - a member who hosts in a round where they did not host before → ``pins.host``;
 - a registrant added to or removed from the selection (column ``Geselecteerd``
   of sheet ``Selectie``, or a row added to or removed from ``Clubs``) →
-  ``pins.select`` / ``pins.exclude``.
+  ``pins.select`` / ``pins.exclude``;
+- new themes or format of a session that kept its members: carried over when the
+  repair keeps that session (themes and formats are not pins).
 
 The rest is re-planned with the edited layout as ``keep`` and stability weights
 (:data:`REPAIR_STABILITY`) so high that staying put beats any score gain. When
@@ -26,274 +28,30 @@ keep the rules raise the engine's conflict explanation, naming the edits' pins.
 from __future__ import annotations
 
 import dataclasses
-import itertools
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from leernetwerk.config import ClubPin, CycleConfig, HostPin, TogetherPin
+from leernetwerk.config import ClubPin, CycleConfig
 from leernetwerk.domain import Registration, Registrations
-from leernetwerk.errors import Problem, UserError, did_you_mean
-from leernetwerk.layout_io import EditedLayout, read_edited_workbook
-from leernetwerk.proposal import Club, Layout, Proposal, Quality, Round, Session, load_proposal
+from leernetwerk.edits import Edits, restricted
+from leernetwerk.errors import Problem, UserError
+from leernetwerk.proposal import (
+    Layout,
+    Quality,
+    SolveStatus,
+)
 from leernetwerk.solver_errors import conflict_problems
 from matching.club_sizes import club_bounds, club_count
-from matching.engine import MatchResult, Progress, match
+from matching.engine import MatchResult, Progress, match, stage_scores
 from matching.errors import MatchingError, RuleConflict
 from matching.rules import BY_KEY, Stage, check_layout
+from matching.scoring import score_layout
 from matching.selection import SelectionResult, select
 
 REPAIR_STABILITY = 1000.0
 """Stability weight per participant (clubs and sessions) while repairing: far above
 what any participant adds to the score, so the repair moves only what the rules need."""
-
-PROPOSAL_FILE = "proposal.json"
-
-
-def is_edited_workbook(path: Path | None) -> bool:
-    """Whether ``--keep`` names an edited proposal workbook (not a run or proposal.json)."""
-    return path is not None and path.suffix.lower() in (".xlsx", ".xlsm")
-
-
-Pair = frozenset[str]
-
-
-def _pairs(layout: Layout, round_number: int) -> set[Pair]:
-    return {
-        frozenset(p)
-        for r, s in layout.sessions()
-        if r == round_number
-        for p in itertools.combinations(sorted(set(s.members)), 2)
-    }
-
-
-@dataclass(frozen=True)
-class Edits:
-    """The stuurgroep's changes to a proposal, as pins, and the edited layout to keep."""
-
-    workbook: Path
-    proposal_path: Path
-    original: Proposal
-    layout: Layout
-    """The edited layout with only the (edited) selection in it: what the repair keeps."""
-    selected: tuple[str, ...]
-    added: tuple[str, ...] = ()
-    removed: tuple[str, ...] = ()
-    club: tuple[ClubPin, ...] = ()
-    together: tuple[TogetherPin, ...] = ()
-    host: tuple[HostPin, ...] = ()
-    split: tuple[tuple[str, str, int], ...] = ()
-    """Pairs the edit split in a round that the together pins do not keep apart."""
-    notes: tuple[str, ...] = ()
-    """Dutch: edits that were not taken over as pins, and why."""
-
-    @property
-    def selection_changed(self) -> bool:
-        return bool(self.added or self.removed)
-
-    @property
-    def any(self) -> bool:
-        return bool(self.selection_changed or self.club or self.together or self.host)
-
-    def lines(self) -> list[str]:
-        """Dutch, one line per edit."""
-        old = self.original.layout.club_of()
-        lines = [f"{n}: toegevoegd aan de selectie" for n in self.added]
-        lines += [f"{n}: uit de selectie gehaald" for n in self.removed]
-        lines += [
-            f"{p.name}: in club {p.club}" + (f" (was club {old[p.name]})" if p.name in old else "")
-            for p in self.club
-        ]
-        groups: list[tuple[int, set[str]]] = []
-        for t in self.together:  # the pins of one session are all its pairs: merge them
-            group = next((g for r, g in groups if r == t.round and g & set(t.members)), None)
-            if group is None:
-                groups.append((t.round, set(t.members)))
-            else:
-                group.update(t.members)
-        lines += [f"ronde {r}: {', '.join(sorted(g))} samen in één bijeenkomst" for r, g in groups]
-        lines += [f"{p.name}: host in ronde {p.round}" for p in self.host]
-        return lines
-
-    def pinned(self, config: CycleConfig) -> CycleConfig:
-        """``config`` with the edits added to its pins (weights unchanged)."""
-        pins = config.pins
-        clash = [n for n in self.added if n in pins.exclude]
-        clash += [n for n in self.removed if n in pins.select]
-        if clash:
-            raise UserError(
-                [
-                    Problem(
-                        sheet="cycle.toml",
-                        column="pins.select/pins.exclude",
-                        value=name,
-                        message=f"het bewerkte werkboek {verb(name, self.added)} {name}, maar "
-                        "cycle.toml zegt het omgekeerde; pas één van beide aan.",
-                    )
-                    for name in clash
-                ]
-            )
-        return config.model_copy(
-            update={
-                "pins": pins.model_copy(
-                    update={
-                        "select": tuple(dict.fromkeys(pins.select + self.added)),
-                        "exclude": tuple(dict.fromkeys(pins.exclude + self.removed)),
-                        "club": pins.club + self.club,
-                        "together": pins.together + self.together,
-                        "host": pins.host + self.host,
-                    }
-                )
-            }
-        )
-
-
-def verb(name: str, added: Sequence[str]) -> str:
-    return "selecteert" if name in added else "schrapt"
-
-
-def restricted(layout: Layout, keep: set[str]) -> Layout:
-    """``layout`` with only the names in ``keep`` (a host who left: no host)."""
-
-    def session(s: Session) -> Session:
-        members = tuple(m for m in s.members if m in keep)
-        return s.model_copy(
-            update={"members": members, "host": s.host if s.host in members else None}
-        )
-
-    return Layout(
-        clubs=tuple(
-            Club(id=c.id, members=tuple(m for m in c.members if m in keep)) for c in layout.clubs
-        ),
-        rounds=tuple(
-            Round(round=r.round, sessions=tuple(session(s) for s in r.sessions if s.members))
-            for r in layout.rounds
-        ),
-    )
-
-
-def find_edits(
-    workbook: Path,
-    proposal_path: Path,
-    original: Proposal,
-    edited: EditedLayout,
-    registrations: Registrations,
-    config: CycleConfig,
-) -> Edits:
-    """Every change of the edited workbook against ``original``, as pins."""
-    known = [r.name for r in registrations]
-    club_of = edited.layout.club_of()
-    unknown = [
-        Problem(
-            sheet="Clubs",
-            column="Deelnemer",
-            value=name,
-            message=f"'{name}' staat niet in de aanmeldingen." + did_you_mean(name, known),
-        )
-        for name in club_of
-        if name not in known
-    ]
-    if unknown:
-        raise UserError(unknown)
-    before = set(original.selected)
-    in_sessions = {n for _, s in edited.layout.sessions() for n in s.members}
-    sheet = edited.selection or {}
-    notes: list[str] = []
-    added = tuple(n for n in known if n not in before and (sheet.get(n) is True or n in club_of))
-    removed = tuple(
-        n
-        for n in original.selected
-        if sheet.get(n) is False or (n not in club_of and n not in in_sessions)
-    )
-    notes += [
-        f"{n} staat in blad 'Selectie' op nee maar nog in blad 'Clubs'; {n} doet niet mee."
-        for n in removed
-        if n in club_of
-    ]
-    chosen = (before - set(removed)) | set(added)
-    layout = restricted(edited.layout, chosen)
-    club = layout.club_of()
-    old_club = original.layout.club_of()
-    club_pins = tuple(
-        ClubPin(name=n, club=club[n]) for n in known if n in club and old_club.get(n) != club[n]
-    )
-
-    together: list[TogetherPin] = []
-    group_size: dict[tuple[str, int], int] = {}
-    for rnd in layout.rounds:
-        r, old = rnd.round, _pairs(original.layout, rnd.round)
-        for s in rnd.sessions:
-            by_club: dict[int, list[str]] = defaultdict(list)
-            for m in dict.fromkeys(s.members):
-                if m in club:
-                    by_club[club[m]].append(m)
-            for group in by_club.values():
-                pairs = list(itertools.combinations(sorted(group), 2))
-                if all(frozenset(p) in old for p in pairs):
-                    continue  # unchanged or only left by someone: kept, not pinned
-                together += [TogetherPin(members=p, round=r) for p in pairs]
-                group_size.update({(m, r): len(group) for m in group})
-            notes += [
-                f"Ronde {r}: {a} en {b} staan samen in een bijeenkomst, maar in blad 'Clubs' "
-                f"in verschillende clubs ({club[a]} en {club[b]}); blad 'Clubs' telt."
-                for a, b in itertools.combinations(sorted(set(s.members) & set(club)), 2)
-                if club[a] != club[b] and frozenset((a, b)) not in old
-            ]
-    split = []
-    for rnd in original.layout.rounds:
-        r, now = rnd.round, _pairs(layout, rnd.round)
-        for pair in sorted(map(sorted, _pairs(original.layout, r))):
-            a, b = pair
-            if a in club and b in club and club[a] == club[b] and frozenset(pair) not in now:
-                size = group_size.get((a, r), 1) + group_size.get((b, r), 1)
-                if size <= config.sessions.max_size:
-                    split.append((a, b, r))
-    old_hosts = {(s.host, r) for r, s in original.layout.sessions() if s.host}
-    hosts = tuple(
-        HostPin(name=s.host, round=r)
-        for r, s in layout.sessions()
-        if s.host and (s.host, r) not in old_hosts and club.get(s.host) == s.club
-    )
-    return Edits(
-        workbook=workbook,
-        proposal_path=proposal_path,
-        original=original,
-        layout=layout,
-        selected=tuple(n for n in known if n in chosen),
-        added=added,
-        removed=removed,
-        club=club_pins,
-        together=tuple(together),
-        host=hosts,
-        split=tuple(split),
-        notes=tuple(dict.fromkeys(notes)),
-    )
-
-
-def load_edits(
-    workbook: Path,
-    proposal: Path | None,
-    registrations: Registrations,
-    config: CycleConfig,
-) -> Edits:
-    """Read an edited workbook and the proposal it came from; Dutch errors for both."""
-    from leernetwerk.check import find_proposal  # check imports the report layer lazily
-
-    proposal_path = find_proposal(workbook, proposal)
-    original = load_proposal(proposal_path)
-    edited = read_edited_workbook(
-        workbook, catalogue=config.catalogue, rounds=config.sessions.rounds
-    )
-    if edited.errors:
-        head = Problem(message=f"Het bewerkte werkboek '{workbook}' is niet te lezen:")
-        raise UserError([head, *edited.errors])
-    if edited.input_sha256 and edited.input_sha256 != original.input_sha256:
-        raise UserError(
-            f"Het bewerkte werkboek '{workbook}' hoort niet bij voorstel '{proposal_path}' "
-            "(SHA-256 invoer in blad 'Overzicht' wijkt af). Geef het juiste voorstel op."
-        )
-    return find_edits(workbook, proposal_path, original, edited, registrations, config)
 
 
 # --- re-planning ---------------------------------------------------------------
@@ -517,19 +275,71 @@ def with_moved(
     config: CycleConfig,
     met: frozenset[frozenset[str]],
 ) -> MatchResult:
-    """``result`` with ``moved``: every change beyond the edits, each with its reason.
+    """``result`` with the stuurgroep's themes and formats, and ``moved``: every change
+    beyond the edits, each with its reason.
 
-    The session stage's bound is dropped: with the repair's stability weights the
-    session models' bound is not a bound on the score alone (as for clubs with keep).
+    Bounds are dropped: with the repair's stability weights the models' bounds are
+    not bounds on the score alone (as for clubs with keep), nor is "optimaal" proven.
     """
-    stages = dict(result.quality.stages)
-    if "sessions" in stages:
-        stages["sessions"] = stages["sessions"].model_copy(update={"bound": None, "gap": None})
+    layout, lost = styled(result.layout, edits)
+    breakdown = score_layout(layout, people, config, met) if layout != result.layout else None
+    quality = result.quality
+    stages = dict(quality.stages)
+    for key, stage in stages.items():
+        stages[key] = stage.model_copy(update={"bound": None, "gap": None})
+    if breakdown is not None and "sessions" in stages:
+        sessions = stage_scores(breakdown)[1]
+        stages["sessions"] = stages["sessions"].model_copy(update={"objective": round(sessions, 4)})
+    quality = quality.model_copy(
+        update={
+            "stages": stages,
+            "bound": None,
+            "gap": None,
+            "status": SolveStatus.FEASIBLE
+            if quality.status is SolveStatus.OPTIMAL
+            else quality.status,
+            "objective": breakdown.total if breakdown is not None else quality.objective,
+        }
+    )
+    lines = moved_lines(edits, keep, layout, club_reasons, people, config, met)
     return dataclasses.replace(
         result,
-        quality=result.quality.model_copy(update={"stages": stages}),
-        moved=tuple(moved_lines(edits, keep, result.layout, club_reasons, people, config, met)),
+        layout=layout,
+        breakdown=breakdown or result.breakdown,
+        quality=quality,
+        moved=tuple(lines + lost),
     )
+
+
+def styled(layout: Layout, edits: Edits) -> tuple[Layout, list[str]]:
+    """``layout`` with the themes and format the stuurgroep gave sessions it kept; Dutch
+    lines for those the repair had to change (their themes were chosen anew)."""
+    wanted = {(r, members): (themes, fmt) for r, members, themes, fmt in edits.styles}
+    found = set()
+    rounds = []
+    for rnd in layout.rounds:
+        sessions = []
+        for s in rnd.sessions:
+            key = (rnd.round, frozenset(s.members))
+            if key in wanted:
+                found.add(key)
+                themes, fmt = wanted[key]
+                s = s.model_copy(
+                    update={
+                        "themes": themes,
+                        "format": fmt,
+                        "reason": "thema's en werkvorm gekozen door de stuurgroep",
+                    }
+                )
+            sessions.append(s)
+        rounds.append(rnd.model_copy(update={"sessions": tuple(sessions)}))
+    lost = [
+        f"ronde {r}, bijeenkomst van {', '.join(sorted(members))}: bestaat niet meer, dus "
+        "gelden de thema's en werkvorm van de stuurgroep niet meer"
+        for (r, members) in wanted
+        if (r, members) not in found
+    ]
+    return layout.model_copy(update={"rounds": tuple(rounds)}), lost
 
 
 def moved_lines(
@@ -543,7 +353,7 @@ def moved_lines(
 ) -> list[str]:
     """Dutch: who changed club or session partners relative to the edited workbook, why."""
     before, after = keep.club_of(), layout.club_of()
-    why_club = "; ".join(club_reasons) or "een harde regel van de clubs"
+    why_club = "; ".join(r.rstrip(".") for r in club_reasons) or "een harde regel van de clubs"
     lines = []
     for name in sorted(after):
         if name not in before:
@@ -552,8 +362,8 @@ def moved_lines(
             )
         elif before[name] != after[name]:
             lines.append(
-                f"{name}: van club {before[name]} naar club {after[name]}; nodig omdat "
-                f"anders: {why_club}"
+                f"{name}: van club {before[name]} naar club {after[name]}; nodig omdat het "
+                f"werkboek anders een harde regel breekt: {why_club}"
             )
     broken = broken_rules(keep, people, config, Stage.SESSIONS, met)
 
@@ -578,7 +388,9 @@ def moved_lines(
         if was is None or was == now or name in changed or (was ^ now) <= movers:
             continue  # unchanged, or only joined or left by someone who changed club
         if reasons := broke(name, r):
-            why = "de bijeenkomst in het werkboek brak een harde regel: " + "; ".join(reasons)
+            why = "de bijeenkomst in het werkboek brak een harde regel: " + "; ".join(
+                r.rstrip(".") for r in reasons
+            )
         elif moving := sorted((was | now) & movers):
             why = f"gevolg van de verschuiving van {', '.join(moving)}"
         else:

@@ -20,10 +20,10 @@ from openpyxl import load_workbook
 from leernetwerk.cli import main
 from leernetwerk.config import load_cycle_config
 from leernetwerk.domain import Registrations
+from leernetwerk.edits import find_edits
 from leernetwerk.layout_io import read_edited_workbook
-from leernetwerk.proposal import Proposal, load_proposal
+from leernetwerk.proposal import Proposal, SessionFormat, load_proposal
 from leernetwerk.registrations_io import write_registrations
-from leernetwerk.repair import find_edits
 from tests.factories import random_participants
 
 CYCLE_TOML = """
@@ -154,10 +154,23 @@ def check_ok(path: Path, capsys: pytest.CaptureFixture[str]) -> str:
     return out
 
 
+def set_format(wb: Any, members: tuple[str, ...], value: str) -> None:
+    """Change the Werkvorm of a round-2 session on all its rows."""
+    for member in members:
+        set_cell(wb, "Ronde 2", member, "Werkvorm", value)
+
+
 def test_a_moved_participant_stays_moved_and_nobody_else_changes_club(case, capsys):
     before = original(case)
     name, old, new = movable(before, from_size=9, to_size=8)
-    edited = edit(case, lambda wb: set_cell(wb, "Clubs", name, "Club", new))
+    untouched = next(s for r, s in before.layout.sessions() if r == 2 and s.club not in (old, new))
+    fmt = next(f for f in SessionFormat if f is not untouched.format)
+
+    def change(wb: Any) -> None:
+        set_cell(wb, "Clubs", name, "Club", new)
+        set_format(wb, untouched.members, fmt.value)
+
+    edited = edit(case, change)
     assert main(["check", str(edited)]) == 1  # the sessions are broken by the move
     capsys.readouterr()
 
@@ -168,8 +181,11 @@ def test_a_moved_participant_stays_moved_and_nobody_else_changes_club(case, caps
     others = {n: c for n, c in before.layout.club_of().items() if n != name}
     assert {n: after.layout.club_of()[n] for n in others} == others
     assert not [line for line in after.moved if "van club" in line]
-    assert record["repair"]["edits"] == [f"{name}: in club {new} (was club {old})"]
+    assert record["repair"]["edits"][0] == f"{name}: in club {new} (was club {old})"
     assert f"{name}: in club {new} (was club {old})" in out
+    members = set(untouched.members)
+    [kept] = [s for r, s in after.layout.sessions() if r == 2 and set(s.members) == members]
+    assert kept.format is fmt  # a changed format is carried over to the kept session
     check_ok(case / "hersteld" / "proposal.xlsx", capsys)
 
 

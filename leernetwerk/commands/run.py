@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
+from leernetwerk.edits import is_edited_workbook
 from leernetwerk.errors import UserError
 from leernetwerk.fsutil import check_out_dir, sha256_file
 from leernetwerk.pipeline import RunInputs, RunOutput, default_out_dir, run_pipeline, write_run
-from leernetwerk.repair import is_edited_workbook
 
 
 class ProgressPrinter:

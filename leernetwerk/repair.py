@@ -125,7 +125,12 @@ def conflict_error(exc: RuleConflict, edits: Edits) -> UserError:
         ),
         *(Problem(message=f"  - {line}") for line in edits.lines()),
     ]
-    return UserError(head + conflict_problems(exc))
+    lines = conflict_problems(exc)
+    advice = Problem(
+        message="  - of maak in het werkboek één van de wijzigingen hierboven ongedaan en "
+        "herstel opnieuw"
+    )
+    return UserError(head + lines[:-1] + [advice, lines[-1]])
 
 
 @dataclass(frozen=True)

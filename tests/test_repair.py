@@ -24,7 +24,7 @@ from leernetwerk.edits import find_edits
 from leernetwerk.layout_io import read_edited_workbook
 from leernetwerk.proposal import Proposal, SessionFormat, load_proposal
 from leernetwerk.registrations_io import write_registrations
-from tests.factories import random_participants
+from tests.factories import THEMES, random_participants, registration
 
 CYCLE_TOML = """
 [cycle]
@@ -299,4 +299,25 @@ def test_check_repair_writes_a_new_run_and_never_the_edited_folder(case, capsys)
     assert edited.read_bytes() == content
     after, _ = repaired(case)
     assert after.layout.club_of()[name] == new
+    check_ok(case / "hersteld" / "proposal.xlsx", capsys)
+
+
+def test_a_registrant_added_in_clubs_takes_a_place_and_who_drops_out_is_explained(case, capsys):
+    before = original(case)
+    newcomer = registration("Gemeente 900", themes=tuple(THEMES[3:6]))
+    config = load_cycle_config(case / "cycle.toml")
+    write_registrations(
+        Registrations(registrations=(*PEOPLE, newcomer)), case / "aanmeldingen.xlsx", config
+    )
+    club = next(c.id for c in before.clubs if len(c.members) == 8)
+    edited = edit(case, lambda wb: wb["Clubs"].append([club, newcomer.name]))
+
+    assert run_cli(case, "hersteld", "--keep", str(edited)) == 0
+    after, record = repaired(case)
+    assert "Gemeente 900: toegevoegd aan de selectie" in record["repair"]["edits"]
+    assert after.layout.club_of()["Gemeente 900"] == club
+    [dropped] = set(before.selected) - set(after.selected)
+    assert len(after.selected) == 25  # the places of cycle.toml
+    [line] = [m for m in after.moved if m.startswith(f"{dropped}: niet meer geselecteerd")]
+    assert "26 plaatsen bezet, maar er zijn er 25" in line
     check_ok(case / "hersteld" / "proposal.xlsx", capsys)

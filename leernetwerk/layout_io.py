@@ -29,10 +29,13 @@ from leernetwerk.intake import (
     parse_bool,
     shown_value,
 )
+from leernetwerk.intake_cells import Invalid
 from leernetwerk.proposal import Club, Layout, Round, Session, SessionFormat
 
 CLUBS_SHEET = "Clubs"
 OVERVIEW_SHEET = "Overzicht"
+SELECTION_SHEET = "Selectie"
+SELECTION_COLUMNS = ("Naam", "Geselecteerd")
 ROUND_SHEET = "Ronde {}"
 CLUB_COLUMNS = ("Club", "Deelnemer")
 ROUND_COLUMNS = ("Club", "Sessie", "Deelnemer", "Host", "Thema blok 1", "Thema blok 2", "Werkvorm")
@@ -63,6 +66,9 @@ class EditedLayout:
     """(round, member set) → the ``Sessie`` number the user sees, for messages."""
     input_sha256: str | None = None
     """``SHA-256 invoer`` from the ``Overzicht`` sheet, to match workbook and proposal."""
+    selection: dict[str, bool] | None = None
+    """``Geselecteerd`` per ``Naam`` of the ``Selectie`` sheet; None when the sheet is
+    absent (the selection is then read from the ``Clubs`` sheet alone)."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -436,13 +442,37 @@ def read_edited_workbook(
         result_rounds.append(Round(round=round_number, sessions=tuple(sessions)))
 
     club_problems = _round_clubs_disagree(clubs, result_rounds)
+    selection_table = _find_sheet(tables, SELECTION_SHEET)
     return EditedLayout(
         layout=Layout(clubs=clubs, rounds=tuple(result_rounds)),
         problems=problems + club_problems,
         host_conflicts=tuple(conflicts),
         session_numbers=numbers,
         input_sha256=_overview_input_hash(_find_sheet(tables, OVERVIEW_SHEET)),
+        selection=None if selection_table is None else read_selection(selection_table, problems),
     )
+
+
+def read_selection(table: Table, problems: list[Problem]) -> dict[str, bool]:
+    """``Geselecteerd`` (ja/nee) per ``Naam`` of the ``Selectie`` sheet.
+
+    Only for repairing edits (``run --keep EDITED.xlsx``): the stuurgroep may add
+    or remove a registrant there. An unreadable cell is a located problem.
+    """
+    sheet = _Sheet(table, SELECTION_COLUMNS, problems)
+    if len(sheet.index) < len(SELECTION_COLUMNS):
+        return {}
+    chosen: dict[str, bool] = {}
+    for row, values in table.rows:
+        name = _text(sheet.value(values, "Naam"))
+        raw = sheet.value(values, "Geselecteerd")
+        if not name:
+            continue
+        try:
+            chosen[name] = parse_bool(raw)
+        except Invalid:
+            sheet.problem(row, "Geselecteerd", raw, f"vul bij {name} 'ja' of 'nee' in.")
+    return chosen
 
 
 def _round_clubs_disagree(clubs: tuple[Club, ...], rounds: list[Round]) -> list[Problem]:

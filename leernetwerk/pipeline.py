@@ -21,12 +21,20 @@ from leernetwerk import __version__
 from leernetwerk.config import CycleConfig, config_sha256, load_cycle_config, with_overrides
 from leernetwerk.cycle import DecisionKind, config_toml, decided_proposal, latest_decision
 from leernetwerk.domain import Registrations
+from leernetwerk.edits import Edits, is_edited_workbook, load_edits
 from leernetwerk.errors import Problem, UserError, did_you_mean
 from leernetwerk.fsutil import sha256_file, write_outputs
 from leernetwerk.history import History, load_history
 from leernetwerk.intake import load_registrations
 from leernetwerk.proposal import Layout, Proposal, load_proposal
 from leernetwerk.reasons import Code, reason, render_selection
+from leernetwerk.repair import (
+    RepairedSelection,
+    repair_match,
+    repair_record,
+    repair_selection,
+    repaired_config_text,
+)
 from leernetwerk.reports import write_proposal_workbook, write_report_html
 from leernetwerk.runs import new_run_dir
 from leernetwerk.solver_errors import user_error
@@ -48,6 +56,9 @@ class RunInputs:
     overrides: Mapping[str, Any] = field(default_factory=dict)
     """Settings replaced by dotted key (``weights.clubs.shared_themes``), on top of
     ``cycle_path``: an analyst's variant (:func:`leernetwerk.config.with_overrides`)."""
+    keep_proposal: Path | None = None
+    """With ``keep`` an edited proposal.xlsx: the proposal it was written from (a run
+    folder or proposal.json); None: proposal.json beside the workbook."""
 
     def load_config(self) -> CycleConfig:
         config = load_cycle_config(self.cycle_path)
@@ -155,6 +166,8 @@ class Prepared:
     history: History
     keep_layout: Layout | None
     started: float
+    edits: Edits | None = None
+    """With ``--keep EDITED.xlsx``: the stuurgroep's edits, already in ``config.pins``."""
 
 
 def prepare(inputs: RunInputs) -> Prepared:
@@ -164,8 +177,15 @@ def prepare(inputs: RunInputs) -> Prepared:
         raise UserError(f"Aanmeldingen '{inputs.workbook}' bestaat niet.")
     config = inputs.load_config()
     registrations = load_registrations(inputs.workbook, config)
-    check_matching_pins(registrations, config)
     history = cycle_history(inputs.cycle_path)
+    if inputs.keep is not None and is_edited_workbook(inputs.keep):
+        if not inputs.keep.is_file():
+            raise UserError(f"Bewerkt werkboek '{inputs.keep}' bestaat niet.")
+        edits = load_edits(inputs.keep, inputs.keep_proposal, registrations, config)
+        config = edits.pinned(config)
+        check_matching_pins(registrations, config)
+        return Prepared(inputs, config, registrations, history, edits.layout, started, edits)
+    check_matching_pins(registrations, config)
     return Prepared(inputs, config, registrations, history, kept_layout(inputs), started)
 
 
@@ -181,6 +201,14 @@ def run_selection(prepared: Prepared, progress: Progress | None = None) -> Selec
     started = prepared.started
     if progress:
         progress("selectie", time.perf_counter() - started, None)
+    if prepared.edits is not None:
+        return repair_selection(
+            prepared.edits,
+            prepared.registrations,
+            prepared.config,
+            places=prepared.inputs.places,
+            participation=prepared.history.participation,
+        )
     try:
         return select(
             prepared.registrations,
@@ -219,22 +247,29 @@ def run_matching(
                 f"{', '.join(unknown)}."
             )
     participants = [registrations.get(n) for n in selected]
-
+    reported = (
+        (lambda phase, elapsed, best: progress(phase, time.perf_counter() - started, best))
+        if progress
+        else None
+    )
+    edits = prepared.edits
     try:
-        result = match(
-            participants,
-            config,
-            met_before=history.met_pairs.keys(),
-            keep=keep_layout,
-            progress=(
-                (lambda phase, elapsed, best: progress(phase, time.perf_counter() - started, best))
-                if progress
-                else None
-            ),
-        )
+        if edits is not None:
+            result = repair_match(
+                participants, config, edits, met_before=history.met_pairs, progress=reported
+            )
+        else:
+            result = match(
+                participants,
+                config,
+                met_before=history.met_pairs.keys(),
+                keep=keep_layout,
+                progress=reported,
+            )
     except MatchingError as exc:
         raise user_error(exc) from None
 
+    selection_moved = selection.moved if isinstance(selection, RepairedSelection) else ()
     selection_entries = selection.entries
     if inputs.selection is not None:
         chosen = set(selected)
@@ -253,7 +288,9 @@ def run_matching(
         cycle=config.cycle.name,
         input_file=str(inputs.workbook),
         input_sha256=sha256_file(inputs.workbook),
-        config_sha256=config_sha256(None if inputs.overrides else inputs.cycle_path, config),
+        config_sha256=config_sha256(
+            None if inputs.overrides or edits is not None else inputs.cycle_path, config
+        ),
         seed=config.solver.seed,
         solver=settings,
         selection=selection_entries,
@@ -262,8 +299,10 @@ def run_matching(
         rounds=result.layout.rounds,
         quality=result.quality,
         breakdown=result.breakdown,
-        moved=result.moved,
-        warnings=tuple(selection.warnings) + result.warnings,
+        moved=selection_moved + result.moved,
+        warnings=tuple(selection.warnings)
+        + result.warnings
+        + (edits.notes if edits is not None else ()),
     )
     record = {
         "leernetwerk": __version__,
@@ -282,13 +321,12 @@ def run_matching(
         "history_cycles": list(history.cycles),
         "wall_time": round(time.perf_counter() - started, 3),
     }
+    text = config_text(inputs.cycle_path, config, inputs.overrides)
+    if edits is not None:
+        record["repair"] = repair_record(edits, proposal.moved)
+        text = repaired_config_text(inputs.cycle_path, config, edits)
     return RunOutput(
-        proposal,
-        registrations,
-        config,
-        config_text(inputs.cycle_path, config, inputs.overrides),
-        record,
-        met_before=frozenset(history.met_pairs),
+        proposal, registrations, config, text, record, met_before=frozenset(history.met_pairs)
     )
 
 

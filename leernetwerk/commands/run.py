@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from leernetwerk.edits import is_edited_workbook
 from leernetwerk.errors import UserError
 from leernetwerk.fsutil import check_out_dir, sha256_file
 from leernetwerk.pipeline import RunInputs, RunOutput, default_out_dir, run_pipeline, write_run
@@ -77,16 +78,53 @@ def _execute(inputs: RunInputs, out: Path | None, force: bool, quiet: bool) -> i
         raise UserError(f"Aanmeldingen '{inputs.workbook}' bestaat niet.")
     # Every output precondition before any solving: a refusal must not cost minutes.
     target = out or default_out_dir(inputs.cycle_path, sha256_file(inputs.workbook))
-    protected = tuple(p for p in (inputs.workbook, inputs.cycle_path) if p is not None)
+    protected = kept_inputs(inputs)
     check_out_dir(target, force=force, inputs=protected)
     output = run_pipeline(inputs, progress=ProgressPrinter(quiet))
     written = write_run(output, target, force=force, inputs=protected)
     for line in summary(output):
         click.echo(line)
+    for line in repair_summary(output):
+        click.echo(line)
     click.echo(f"Uitvoer geschreven naar {target}/:")
     for path in written:
         click.echo(f"  {path.name}")
     return 0
+
+
+def run_and_write(inputs: RunInputs, out: Path | None, force: bool, quiet: bool) -> int:
+    """Run ``inputs`` and write the run folder, as ``run`` does (for ``check --repair``)."""
+    return _execute(inputs, out, force, quiet)
+
+
+def kept_inputs(inputs: RunInputs) -> tuple[Path, ...]:
+    """Files a run must never overwrite: its inputs, and with ``--keep`` an edited
+    workbook with the proposal it came from (the run folder it sits in)."""
+    paths = [inputs.workbook, inputs.cycle_path]
+    if is_edited_workbook(inputs.keep):
+        assert inputs.keep is not None
+        paths += [inputs.keep, inputs.keep.parent / "proposal.json", inputs.keep_proposal]
+    return tuple(p for p in paths if p is not None)
+
+
+def repair_summary(output: RunOutput) -> list[str]:
+    """With ``--keep EDITED.xlsx``: the edits taken over as pins (the changes beyond
+    them are in the summary's "Verschoven" lines)."""
+    record = output.run_record.get("repair")
+    if not record:
+        return []
+    edits = record["edits"]
+    lines = [f"Wijzigingen uit '{record['edited_workbook']}', vastgezet als pins: {len(edits)}."]
+    lines += [f"  {line}" for line in edits]
+    if not edits:
+        lines[0] = f"Geen wijzigingen gevonden in '{record['edited_workbook']}'."
+    moved = record["moved"]
+    lines.append(
+        f"Verder veranderd: {len(moved)} (zie 'Verschoven')."
+        if moved
+        else "Verder is niemand verschoven."
+    )
+    return lines
 
 
 _workbook = click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
@@ -109,7 +147,9 @@ _keep = click.option(
     type=click.Path(path_type=Path),
     default=None,
     help="Eerder voorstel (runmap of proposal.json, of 'besluit' voor het laatste "
-    "matchingsbesluit van de cyclus): verplaats zo min mogelijk deelnemers.",
+    "matchingsbesluit van de cyclus): verplaats zo min mogelijk deelnemers. Een door de "
+    "stuurgroep bewerkt proposal.xlsx: elke wijziging wordt een pin en de rest wordt "
+    "hersteld (zie docs/repair.md).",
 )
 _quiet = click.option("--quiet", is_flag=True, help="Geen voortgangsmeldingen.")
 

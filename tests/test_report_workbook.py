@@ -14,8 +14,8 @@ from leernetwerk.domain import Balance
 from leernetwerk.excel import LINE_HEIGHT, wrapped_lines
 from leernetwerk.proposal import SolveStatus, StageQuality
 from leernetwerk.reports import ROUND_HEADERS, write_proposal_workbook
-from leernetwerk.reports.graph import BALANCE_FILL
 from leernetwerk.reports.checks import check_proposal
+from leernetwerk.reports.graph import BALANCE_FILL
 from tests.fixtures_proposal import (
     FORMULA_NAMES,
     HTML_NAME,

@@ -374,11 +374,6 @@ def matching_analyst_rows(quality: Quality) -> list[AnalystRow]:
             "Rekenwerk van CP-SAT in vaste eenheden (onafhankelijk van de computer); "
             "de limiet hierop maakt de uitkomst herhaalbaar.",
         ),
-        AnalystRow(
-            "Rekentijd (seconden)",
-            quality.wall_time,
-            "Werkelijke duur op deze computer; verschilt per computer.",
-        ),
     ]
     return rows
 
@@ -432,12 +427,36 @@ def run_analyst_rows(proposal: Proposal) -> list[AnalystRow]:
         ),
     ]
     rows += [
-        AnalystRow(
-            f"Instelling: {key}", value, "Solverinstelling uit cycle.toml of de standaardwaarde."
-        )
+        AnalystRow(f"Instelling: {key}", value, setting_explanation(key))
         for key, value in sorted(proposal.solver.items())
     ]
     return rows
+
+
+SETTING_EXPLANATIONS = {
+    "seed": "Vaste startwaarde van de solver.",
+    "num_workers": "Aantal rekenkernen van de solver (meer dan 1: toch herhaalbaar).",
+    "interleave_search": "Herhaalbaar zoeken met meer rekenkernen (aan bij meer dan 1).",
+    "max_deterministic_time": "Rekenlimiet per selectiestap, in vaste eenheden.",
+    "forcing_cost_budget": "Rekenlimiet voor 'wat als deze toch meedoet', in vaste eenheden.",
+    "forcing_cost_deterministic_time": "Gebruikt rekenwerk voor 'wat als deze toch meedoet'.",
+    "places": "Aantal plaatsen.",
+    "balance_tolerance": "Toegestaan verschil tekort/overig in de selectie (cycle.toml).",
+    "balance_limit": "Gebruikt verschil tekort/overig: de tolerantie, of meer als dat niet kan.",
+    "ortools": "Versie van OR-Tools (CP-SAT).",
+    "club_deterministic_time": "Rekenlimiet voor de clubindeling, in vaste eenheden.",
+    "session_deterministic_time": "Rekenlimiet per club voor de bijeenkomsten, in vaste eenheden.",
+    "club_status": "Uitkomst van de clubstap van de solver.",
+}
+
+
+def setting_explanation(key: str) -> str:
+    """One line on a run setting (``matching_`` keys: the matching's own setting)."""
+    base = key.removeprefix("matching_")
+    text = SETTING_EXPLANATIONS.get(base, "Instelling of meetwaarde van deze run (zie run.json).")
+    if base == "balance_tolerance" and key != base:
+        return "Toegestaan verschil tekort/overig per club (cycle.toml [clubs])."
+    return text
 
 
 def forcing_cost_text(entry: SelectionEntry) -> str:

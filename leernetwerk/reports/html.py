@@ -206,7 +206,13 @@ def comparison_view(comparison: LayoutComparison) -> dict[str, object]:
         ),
         "broken": comparison.other_hard_broken,
         "rows": [
-            (c.label, fmt_number(abs(c.ours), 1), fmt_number(abs(c.other), 1), c.verdict)
+            (
+                c.label,
+                "clubs" if c.key.startswith("clubs.") else "bijeenkomsten",
+                fmt_number(abs(c.ours), 1),
+                fmt_number(abs(c.other), 1),
+                c.verdict,
+            )
             for c in comparison.criteria
         ],
     }

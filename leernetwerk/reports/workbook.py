@@ -136,6 +136,22 @@ def overview_sheet(
         ("Geselecteerd met overschot/neutraal", total.other),
         ("Clubs", len(proposal.clubs)),
     ]
+    rejected = sum(1 for e in proposal.selection if not e.selected)
+    rows[1:1] = [
+        (
+            "Besluit 1",
+            f"De selectie van {len(proposal.selected)} deelnemers vaststellen"
+            + (
+                f" ({rejected} vallen af; reden per aanmelding op blad Selectie)."
+                if rejected
+                else "."
+            ),
+        ),
+        (
+            "Besluit 2",
+            f"De indeling in {len(proposal.clubs)} clubs en hun leerbijeenkomsten vaststellen.",
+        ),
+    ]
     if sizes:
         rows.append(("Deelnemers per club", f"{sizes[0]} tot {sizes[-1]}"))
     rows += [
@@ -173,25 +189,11 @@ def overview_sheet(
         )
     rows.append(("Regels", checks_summary(checks)))
     rows += [(f"Regel: {c.label}", "OK" if c.ok else join(c.violations)) for c in checks]
-    rejected = sum(1 for e in proposal.selection if not e.selected)
-    rows += [
-        (
-            "Besluit 1",
-            f"De selectie van {len(proposal.selected)} deelnemers vaststellen"
-            + (
-                f" ({rejected} vallen af; reden per aanmelding op blad Selectie)."
-                if rejected
-                else "."
-            ),
-        ),
-        (
-            "Besluit 2",
-            f"De indeling in {len(proposal.clubs)} clubs en hun leerbijeenkomsten vaststellen.",
-        ),
-    ]
     rows += [("Let op", w) for w in proposal.warnings]
     rows += [("Verschoven", m) for m in proposal.moved]
     rows.append(("Rekendetails", f"Zie het laatste blad, '{APPENDIX_SHEET}'."))
+    # `leernetwerk check` matches an edited workbook to its proposal by this row.
+    rows.append(("SHA-256 invoer", proposal.input_sha256))
     write_table(ws, ("Onderdeel", "Waarde"), rows)
     for row in ws.iter_rows(min_row=2, min_col=1, max_col=2):
         for cell in row:

@@ -184,6 +184,7 @@ def wrapped_lines(text: str, width: float) -> int:
     only), so the row height fits rather than clips.
     """
     capacity = max(1, int(width * 1.2) - 1)
+    hard = max(1, int(width) - 1)  # unbroken runs (hashes, numbers): digit-wide characters
     lines = 0
     for paragraph in str(text).split("\n"):
         current = 0
@@ -193,9 +194,9 @@ def wrapped_lines(text: str, width: float) -> int:
             if current and current + 1 + size > capacity:
                 lines += 1
                 current = 0
-            while size > capacity:  # a word longer than a line is broken
+            while size > hard:  # a word longer than a line is broken (by character width)
                 lines += 1
-                size -= capacity
+                size -= hard
             current += size if current == 0 else size + 1
     return lines
 

@@ -216,14 +216,16 @@ def appendix_sheet(ws: Worksheet, proposal: Proposal) -> None:
         [(r.label, r.value, r.explanation) for r in rows],
     )
     for index, r in enumerate(rows, start=2):
+        ws.cell(row=index, column=1).alignment = Alignment(vertical="top", wrap_text=True)
+        ws.cell(row=index, column=3).alignment = Alignment(vertical="top", wrap_text=True)
         cell = ws.cell(row=index, column=2)
         if r.percent:
             cell.number_format = "0.0%"
         elif isinstance(r.value, float):
             cell.number_format = "0.0##"
         cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
-    ws.column_dimensions["A"].width = 38
-    ws.column_dimensions["B"].width = 30
+    ws.column_dimensions["A"].width = 44
+    ws.column_dimensions["B"].width = 36
     ws.column_dimensions["C"].width = 80
     fit_row_heights(ws)
 

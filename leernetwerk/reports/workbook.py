@@ -153,7 +153,8 @@ def overview_sheet(
         ),
     ]
     if sizes:
-        rows.append(("Deelnemers per club", f"{sizes[0]} tot {sizes[-1]}"))
+        spread = f"{sizes[0]}" if sizes[0] == sizes[-1] else f"{sizes[0]} tot {sizes[-1]}"
+        rows.append(("Deelnemers per club", spread))
     rows += [
         (f"Leerbijeenkomsten ronde {r.round}", len(r.sessions))
         for r in sorted(proposal.rounds, key=lambda r: r.round)

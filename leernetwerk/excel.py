@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
@@ -167,3 +168,113 @@ def save_workbook(wb: Workbook, path: Path | str) -> Path:
     path = Path(path)
     wb.save(path)
     return path
+
+
+LINE_HEIGHT = 15.0
+"""Points per line of 11-point text (Excel's default row height)."""
+
+PRINT_MAX_WIDTH = 40.0
+"""Widest a column gets for print; longer text wraps within it."""
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a column ``width`` characters wide (word wrap).
+
+    Deliberately a little pessimistic (one character of padding, whole words
+    only), so the row height fits rather than clips.
+    """
+    capacity = max(1, int(width * 1.2) - 1)
+    hard = max(1, int(width) - 1)  # unbroken runs (hashes, numbers): digit-wide characters
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        current = 0
+        lines += 1
+        for word in paragraph.split(" "):
+            size = len(word)
+            if current and current + 1 + size > capacity:
+                lines += 1
+                current = 0
+            while size > hard:  # a word longer than a line is broken (by character width)
+                lines += 1
+                size -= hard
+            current += size if current == 0 else size + 1
+    return lines
+
+
+def column_width(ws: Worksheet, letter: str) -> float:
+    width = ws.column_dimensions[letter].width
+    return float(width) if width else 8.43
+
+
+def fit_for_print(
+    ws: Worksheet,
+    max_width: float = PRINT_MAX_WIDTH,
+    header_row: int = 1,
+    fit_header: bool = True,
+    keep: Iterable[str] = (),
+) -> None:
+    """Cap every column at ``max_width``, wrap what is longer, and fit the row heights.
+
+    Header cells wrap too, so a long header does not make a narrow column
+    wide. Row heights come from :func:`wrapped_lines` (the widest need in
+    the row), because Excel and LibreOffice do not grow rows on open.
+    Columns in ``keep`` keep the width they have (they still wrap).
+    """
+    kept = set(keep)
+    for column in ws.iter_cols(min_row=header_row):
+        letter = get_column_letter(column[0].column)
+        width = column_width(ws, letter)
+        if letter not in kept:
+            width = min(width, max_width)
+        header = column[0].value
+        body = [len(str(c.value)) + 2 for c in column[1:] if c.value is not None]
+        if header is not None and body and letter not in kept:
+            # Wide enough for the data and the header's longest word (it wraps).
+            longest_word = max(len(w) for w in str(header).split()) + 2
+            width = min(max(max(body), longest_word, 6), width)
+        ws.column_dimensions[letter].width = width
+        for cell in column:
+            if cell.value is None or cell.row == header_row and not fit_header:
+                continue
+            if cell.row > header_row and not cell.alignment.text_rotation:
+                old = cell.alignment
+                cell.alignment = Alignment(
+                    horizontal=old.horizontal, vertical="top", wrap_text=old.wrap_text
+                )
+            if len(str(cell.value)) + 1 > width or "\n" in str(cell.value):
+                old = cell.alignment
+                cell.alignment = Alignment(
+                    horizontal=old.horizontal,
+                    vertical="top",
+                    wrap_text=True,
+                    text_rotation=old.text_rotation,
+                    indent=old.indent,
+                )
+    fit_row_heights(ws, header_row if fit_header else header_row + 1)
+
+
+def fit_row_heights(ws: Worksheet, min_row: int = 1) -> None:
+    """Row height = lines of the most wrapped cell × :data:`LINE_HEIGHT`."""
+    for row in ws.iter_rows(min_row=min_row):
+        lines = 1
+        for cell in row:
+            if cell.value is None or not cell.alignment.wrap_text:
+                continue
+            width = column_width(ws, get_column_letter(cell.column))
+            lines = max(lines, wrapped_lines(str(cell.value), width))
+        ws.row_dimensions[row[0].row].height = LINE_HEIGHT * lines if lines > 1 else None
+
+
+def print_a4_landscape(ws: Worksheet, title_rows: int = 1) -> None:
+    """A4 landscape, one page wide (as many pages tall as needed), narrow margins,
+    the first ``title_rows`` rows repeated on every printed page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    ws.page_margins = PageMargins(left=0.3, right=0.3, top=0.5, bottom=0.5, header=0.2, footer=0.2)
+    ws.oddFooter.center.text = "&A — pagina &P van &N"
+    if title_rows:
+        ws.print_title_rows = f"1:{title_rows}"

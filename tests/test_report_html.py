@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from jinja2 import UndefinedError
 
+from leernetwerk.proposal import SolveStatus, StageQuality
 from leernetwerk.reports import render_report_html, write_report_html
 from leernetwerk.reports.graph import meeting_graph
 from leernetwerk.reports.heatmap import heat_colour
@@ -158,8 +159,94 @@ def test_heat_colours_run_from_white_to_blue():
     assert heat_colour(9) == heat_colour(4)  # clamped
 
 
+JARGON = ("doelfunctie", "gap", "grens", "toegelaten", "deterministische", "objective", "bound")
+
+
+def parts(page: str) -> tuple[str, str]:
+    """The visible text before the analyst appendix, and the appendix's text."""
+    body = page.split("<body>", 1)[1]
+    main, appendix = body.split('<section id="bijlage"', 1)
+    return " ".join(parsed(main).text), " ".join(parsed(appendix).text)
+
+
 def test_summary_states_quality_and_checks(page):
-    text = " ".join(parsed(page).text)
-    assert "alle harde regels OK" in text
-    assert "1,43×" in text  # 620 / 434, the fixture's objective over its baseline
-    assert "toegelaten" in text
+    stuurgroep, appendix = parts(page)
+    assert "alle harde regels OK" in stuurgroep
+    # 620 / 434, the fixture's objective over its baseline, in words
+    assert "1,43 keer zo hoog als een eenvoudige indeling" in stuurgroep
+    assert "Besluit 1" in stuurgroep and "Besluit 2" in stuurgroep
+    assert "clubs worden gekozen vóór de bijeenkomsten" in stuurgroep
+    assert "toegelaten" in appendix
+
+
+def test_no_solver_jargon_outside_the_appendix(page):
+    stuurgroep, appendix = parts(page)
+    lowered = stuurgroep.lower()
+    assert not [w for w in JARGON if w in lowered]
+    assert "Doelfunctie" in appendix and "Deterministische tijd" in appendix
+
+
+def test_appendix_is_the_last_section_and_explains_every_figure(page):
+    assert page.rindex("<section") == page.index('<section id="bijlage"')
+    appendix = page.split('<section id="bijlage"', 1)[1]
+    table = appendix.split('<table class="analyst">', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]
+    assert len(rows) >= 8
+    for row in rows:
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        assert cells[-1].strip(), row  # every figure has its explanation
+
+
+def staged_page(status: SolveStatus, bound: float | None) -> str:
+    registrations = build_registrations()
+    proposal = build_proposal(registrations)
+    quality = proposal.quality.model_copy(
+        update={
+            "status": status,
+            "bound": bound,
+            "gap": None if bound is None else 0.0,
+            "stages": {
+                "clubs": StageQuality(
+                    status=SolveStatus.TIME_LIMIT, objective=300.0, bound=330.0, gap=0.1
+                ),
+                "sessions": StageQuality(
+                    status=SolveStatus.OPTIMAL, objective=320.0, bound=320.0, gap=0.0
+                ),
+            },
+        }
+    )
+    return render_report_html(
+        proposal.model_copy(update={"quality": quality}), registrations, build_config()
+    )
+
+
+def test_stages_are_labelled_and_no_whole_gap_without_a_whole_bound():
+    _, appendix = parts(staged_page(SolveStatus.TIME_LIMIT, None))
+    assert "Bijeenkomstenfase: beste grens (voor deze clubs)" in appendix
+    assert "Clubfase: beste grens" in appendix
+    assert "Gap hele indeling" not in appendix
+    assert "niet bekend" in appendix
+    # 'optimaal' appears only as a stage's own status, never for the whole.
+    whole = re.search(r"Status \(hele indeling\)\s+(\S+)", appendix)
+    assert whole is not None and whole.group(1) == "tijdslimiet"
+
+
+def test_whole_gap_and_optimal_only_when_proven():
+    _, appendix = parts(staged_page(SolveStatus.OPTIMAL, 620.0))
+    assert "Gap hele indeling" in appendix
+    whole = re.search(r"Status \(hele indeling\)\s+(\S+)", appendix)
+    assert whole is not None and whole.group(1) == "optimaal"
+
+
+def test_charts_have_text_alternatives_and_do_not_rely_on_colour(page):
+    svgs = re.findall(r"<svg[^>]*>.*?</svg>", page, re.S)
+    assert svgs
+    for svg in svgs:
+        assert 'role="img"' in svg and "aria-labelledby=" in svg
+        assert "<title id=" in svg and "<desc id=" in svg
+    # Deficit participants are squares in the graph, the others circles.
+    assert "<rect" in svgs[0] and "<circle" in svgs[0]
+    # The balance bars carry their numbers and a hatch for tekort.
+    assert 'role="img" aria-label="' in page
+    assert "repeating-linear-gradient" in page
+    assert "<caption>Tekort en overschot/neutraal per club</caption>" in page

@@ -11,6 +11,12 @@ from leernetwerk.edits import is_edited_workbook
 from leernetwerk.errors import UserError
 from leernetwerk.fsutil import check_out_dir, sha256_file
 from leernetwerk.pipeline import RunInputs, RunOutput, default_out_dir, run_pipeline, write_run
+from leernetwerk.reports.common import (
+    baseline_comparison,
+    fmt_number,
+    quality_ratio,
+    shared_themes_sentence,
+)
 
 
 class ProgressPrinter:
@@ -50,24 +56,21 @@ def summary(output: RunOutput) -> list[str]:
             f"{len(club.members) - d} overschot/neutraal): {', '.join(club.members)}"
         )
     sessions = sum(len(r.sessions) for r in p.rounds)
-    lines.append(f"{sessions} leerbijeenkomsten in {len(p.rounds)} rondes.")
-    stages = "; ".join(
-        f"{label} {st.objective:.1f} (ten hoogste {st.bound:.1f})"
-        if st.bound is not None
-        else f"{label} {st.objective:.1f}"
-        for key, label in (("clubs", "clubs"), ("sessions", "bijeenkomsten"))
-        if (st := q.stages.get(key)) is not None and st.objective is not None
-    )
-    ratio = (
-        f" ({q.objective / q.baseline_objective:.2f} × de eenvoudige basisindeling "
-        f"met score {q.baseline_objective:.1f})"
-        if q.objective and q.baseline_objective
-        else ""
-    )
     lines.append(
-        f"Score {q.objective:.1f}{ratio}; daarvan {stages} (clubs eerst gekozen, "
-        "daarna de bijeenkomsten binnen die clubs)."
+        f"{sessions} leerbijeenkomsten in {len(p.rounds)} rondes (eerst zijn de clubs "
+        "gekozen, daarna de bijeenkomsten binnen elke club)."
     )
+    if q.objective is not None:
+        comparison = baseline_comparison(p, output.registrations, output.config, output.met_before)
+        themes = shared_themes_sentence(comparison) if comparison is not None else None
+        ratio = quality_ratio(q)
+        compared = (
+            f": {fmt_number(ratio, 2)} keer zo hoog als een eenvoudige indeling" if ratio else ""
+        )
+        lines.append(
+            f"Score {fmt_number(q.objective)}{compared}" + (f"; {themes}." if themes else ".")
+        )
+    lines.append("Rekendetails: zie de bijlage voor analisten in report.html en proposal.xlsx.")
     lines.extend(f"Waarschuwing: {w}" for w in p.warnings)
     lines.extend(f"Verschoven: {m}" for m in p.moved)
     return lines

@@ -86,6 +86,8 @@ class Node:
     label_x: str
     label_y: str
     anchor: str
+    square: bool = False
+    """Deficit participants are squares, so the graph does not rely on colour alone."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class LegendItem:
     text: str
     colour: str
     dash: str = ""
+    square: bool = False
 
 
 @dataclass(frozen=True)
@@ -155,7 +158,8 @@ def club_graph(club: Club, proposal: Proposal, registrations: Registrations) -> 
         if anchor == "middle":
             ly += 6 if math.sin(angle) > 0 else -4
         fill = BALANCE_FILL[registration.balance if registration else None]
-        nodes.append(Node(name, _fmt(x), _fmt(y), fill, _fmt(lx), _fmt(ly), anchor))
+        square = registration is not None and registration.balance is Balance.DEFICIT
+        nodes.append(Node(name, _fmt(x), _fmt(y), fill, _fmt(lx), _fmt(ly), anchor, square))
     return ClubGraph(
         club=club.id,
         width=WIDTH,
@@ -173,7 +177,12 @@ def _legend() -> dict[str, tuple[LegendItem, ...]]:
         for i, (number, (colour, dash)) in enumerate(ROUND_STYLES.items())
     )
     balances = tuple(
-        LegendItem(18 + 18 * (len(rounds) + i), balance.value, BALANCE_FILL[balance])
+        LegendItem(
+            18 + 18 * (len(rounds) + i),
+            balance.value + (" (vierkant)" if balance is Balance.DEFICIT else " (rond)"),
+            BALANCE_FILL[balance],
+            square=balance is Balance.DEFICIT,
+        )
         for i, balance in enumerate((Balance.DEFICIT, Balance.SURPLUS, Balance.NEUTRAL))
     )
     return {"round_legend": rounds, "balance_legend": balances}

@@ -24,19 +24,28 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from leernetwerk.config import CycleConfig
 from leernetwerk.domain import Registrations
-from leernetwerk.proposal import Club, GroupScore, Proposal, Quality, SelectionEntry
+from leernetwerk.proposal import Club, GroupScore, Layout, Proposal
 from leernetwerk.reports.checks import check_proposal, checks_summary
 from leernetwerk.reports.common import (
+    AnalystRow,
     ClubBalance,
+    LayoutComparison,
+    baseline_comparison,
     chosen_themes,
     club_balances,
     fmt_inhabitants,
     fmt_number,
+    forcing_cost_text,
     join,
+    manual_comparison,
+    matching_analyst_rows,
     numbered_sessions,
     quality_ratio,
+    run_analyst_rows,
+    selection_analyst_rows,
     selection_balance,
     session_number_of,
+    shared_themes_sentence,
 )
 from leernetwerk.reports.graph import club_graph
 from leernetwerk.reports.heatmap import heat_groups, heat_legend
@@ -62,9 +71,11 @@ def write_report_html(
     config: CycleConfig,
     path: Path,
     met_before: frozenset[frozenset[str]] = frozenset(),
+    manual: Layout | None = None,
 ) -> None:
-    """Write the stuurgroep report for ``proposal`` to ``path`` (UTF-8)."""
-    html = render_report_html(proposal, registrations, config, met_before)
+    """Write the stuurgroep report for ``proposal`` to ``path`` (UTF-8); ``manual``: a
+    hand-made layout (the pilot's way) to compare with, when there is one."""
+    html = render_report_html(proposal, registrations, config, met_before, manual)
     Path(path).write_text(html, encoding="utf-8")
 
 
@@ -73,11 +84,12 @@ def render_report_html(
     registrations: Registrations,
     config: CycleConfig,
     met_before: frozenset[frozenset[str]] = frozenset(),
+    manual: Layout | None = None,
 ) -> str:
     """The whole report as one HTML string; ``met_before``: pairs that met in an
     earlier decided cycle (checked like ``leernetwerk check`` does)."""
     template = environment().get_template("report.html")
-    return template.render(report_context(proposal, registrations, config, met_before))
+    return template.render(report_context(proposal, registrations, config, met_before, manual))
 
 
 @dataclass(frozen=True)
@@ -108,21 +120,23 @@ def num(value: float | None, decimals: int = 1) -> Cell:
     return Cell(fmt_number(value, decimals), numeric=True)
 
 
-def quality_rows(quality: Quality) -> list[tuple[str, Cell]]:
-    ratio = quality_ratio(quality)
-    gap = fmt_number(quality.gap * 100, 1) + " %" if quality.gap is not None else "–"
-    return [
-        ("Status", Cell(quality.status.value)),
-        ("Doelfunctie", num(quality.objective)),
-        ("Beste grens", num(quality.bound)),
-        ("Gap", Cell(gap, numeric=True)),
-        ("Basislijn (eenvoudige indeling)", num(quality.baseline_objective)),
-        (
-            "Verhouding doelfunctie / basislijn",
-            Cell(fmt_number(ratio, 2) + "×" if ratio else "–", numeric=True),
-        ),
-        ("Deterministische tijd", num(quality.deterministic_time)),
-    ]
+def analyst_view(rows: Iterable[AnalystRow]) -> list[tuple[str, Cell, str]]:
+    """Appendix rows formatted for the page: label, value cell, explanation."""
+    result = []
+    for row in rows:
+        value = row.value
+        if value is None:
+            cell = Cell("–", numeric=True)
+        elif row.percent and isinstance(value, int | float):
+            cell = Cell(fmt_number(value * 100, 1) + " %", numeric=True)
+        elif isinstance(value, float):
+            cell = num(value, 3)
+        elif isinstance(value, int):
+            cell = Cell(str(value), numeric=True)
+        else:
+            cell = Cell(str(value))
+        result.append((row.label, cell, row.explanation))
+    return result
 
 
 def texts(values: Iterable[object]) -> str:
@@ -135,6 +149,7 @@ def report_context(
     registrations: Registrations,
     config: CycleConfig,
     met_before: frozenset[frozenset[str]] = frozenset(),
+    manual: Layout | None = None,
 ) -> dict[str, object]:
     """Every figure the templates show, already formatted in Dutch."""
     clubs = sorted(proposal.clubs, key=lambda c: c.id)
@@ -145,16 +160,25 @@ def report_context(
         (str(len(proposal.selection)), "aanmeldingen", ""),
         (str(len(proposal.selected)), "geselecteerd", f"van {config.cycle.places} plaatsen"),
         (str(len(proposal.clubs)), "clubs", ""),
-        *((str(n), f"sessies ronde {r}", "") for r, n in sorted(sessions.items())),
+        *((str(n), f"bijeenkomsten ronde {r}", "") for r, n in sorted(sessions.items())),
         (f"{total.deficit} : {total.other}", "tekort : overschot/neutraal", ""),
     ]
+    broken = [c.label for c in checks if c.hard and not c.ok]
+    story = stuurgroep_story(proposal, registrations, config, met_before, manual, broken)
+    appendix = matching_analyst_rows(proposal.quality)
+    if proposal.selection_quality is not None:
+        appendix += selection_analyst_rows(proposal.selection_quality)
     return {
         "proposal": proposal,
         "title": f"Voorstel leernetwerk {proposal.cycle}",
         "heading": f"Voorstel leernetwerk Participatiewet — cyclus {proposal.cycle}",
         "cards": cards,
         "total_bar": bar(total),
-        "quality_rows": quality_rows(proposal.quality),
+        "balance_rows": [
+            (f"Club {b.club}", b.size, b.deficit, b.other, bar(b))
+            for b in sorted(club_balances(proposal, registrations), key=lambda b: b.club)
+        ],
+        "story": story,
         "checks": [(c.label, c.ok, c.hard, "" if c.ok else texts(c.violations)) for c in checks],
         "checks_broken": any(c.hard and not c.ok for c in checks),
         "checks_summary": checks_summary(checks),
@@ -163,27 +187,121 @@ def report_context(
         "heat_themes": registrations.catalogue.names,
         "heat_groups": heat_groups(proposal, registrations),
         "heat_legend": heat_legend(),
-        "selection_quality": (
-            quality_rows(proposal.selection_quality)
-            if proposal.selection_quality is not None
-            else None
-        ),
+        "appendix_quality": analyst_view(appendix),
+        "appendix_run": analyst_view(run_analyst_rows(proposal)),
         "breakdown": breakdown_view(proposal),
     }
 
 
-def forcing_cost_text(entry: SelectionEntry) -> str:
-    cost = entry.forcing_cost
-    if cost is None:
-        return ""
-    bits = []
-    if cost.objective_change is not None:
-        bits.append(f"doelfunctie {fmt_number(cost.objective_change)}")
-    if cost.drop_out:
-        bits.append("valt af: " + ", ".join(cost.drop_out))
-    if cost.note:
-        bits.append(cost.note)
-    return join(bits)
+def comparison_view(comparison: LayoutComparison) -> dict[str, object]:
+    """A comparison in plain words: the headline, the totals and a row per criterion."""
+    ratio = comparison.ours_total / comparison.other_total if comparison.other_total > 0 else None
+    return {
+        "title": comparison.title,
+        "headline": shared_themes_sentence(comparison),
+        "totals": (
+            f"Totaalscore: dit voorstel {fmt_number(comparison.ours_total)}, "
+            f"{comparison.title} {fmt_number(comparison.other_total)}"
+            + (f" ({fmt_number(ratio, 2)} keer zo hoog)." if ratio else ".")
+        ),
+        "broken": comparison.other_hard_broken,
+        "rows": [
+            (
+                c.label,
+                "clubs" if c.key.startswith("clubs.") else "bijeenkomsten",
+                fmt_number(abs(c.ours), 1),
+                fmt_number(abs(c.other), 1),
+                c.verdict,
+            )
+            for c in comparison.criteria
+        ],
+    }
+
+
+def stuurgroep_story(
+    proposal: Proposal,
+    registrations: Registrations,
+    config: CycleConfig,
+    met_before: frozenset[frozenset[str]],
+    manual: Layout | None,
+    broken: Sequence[str],
+) -> dict[str, object]:
+    """The plain-Dutch part for the stuurgroep: what, why, compared with what."""
+    comparisons = []
+    simple = baseline_comparison(proposal, registrations, config, met_before)
+    if simple is not None:
+        comparisons.append(comparison_view(simple))
+    if manual is not None:
+        hand = manual_comparison(proposal, registrations, config, manual, met_before)
+        if hand is not None:
+            comparisons.append(comparison_view(hand))
+    ratio = quality_ratio(proposal.quality)
+    return {
+        "chosen": chosen_sentences(proposal, config),
+        "why": why_sentences(),
+        "comparisons": comparisons,
+        "ratio_only": (
+            f"Dit voorstel scoort {fmt_number(ratio, 2)} keer zo hoog als een eenvoudige "
+            "indeling (willekeurige clubs en bijeenkomsten die alleen de grootte- en "
+            "herhalingsregels volgen)."
+            if ratio and simple is None
+            else ""
+        ),
+        "decisions": decision_items(proposal, broken),
+    }
+
+
+def chosen_sentences(proposal: Proposal, config: CycleConfig) -> list[str]:
+    """What was chosen, in two or three sentences."""
+    selected, registered = len(proposal.selected), len(proposal.selection)
+    sizes = sorted(len(c.members) for c in proposal.clubs)
+    sessions = sum(len(r.sessions) for r in proposal.rounds)
+    lines = [
+        f"Van de {registered} aanmeldingen zijn er {selected} geselecteerd voor "
+        f"{config.cycle.places} plaatsen."
+    ]
+    if sizes:
+        size_text = f"{sizes[0]}" if sizes[0] == sizes[-1] else f"{sizes[0]} tot {sizes[-1]}"
+        lines.append(
+            f"Zij vormen {len(sizes)} {'club' if len(sizes) == 1 else 'clubs'} van "
+            f"{size_text} deelnemers. Binnen elke club zijn er {len(proposal.rounds)} "
+            f"rondes van leerbijeenkomsten met 2 of 3 deelnemers ({sessions} in totaal)."
+        )
+    return lines
+
+
+def why_sentences() -> list[str]:
+    """How the choice was made, without solver terms."""
+    return [
+        "Selectie: eerst wie op tijd en volledig is aangemeld; daarna gaat voorrang voor "
+        "het vangnet voor, met een evenwicht tussen gemeenten met een tekort en met een "
+        "overschot of neutraal saldo, en spreiding over provincies, grootte en "
+        "uitvoeringsvariant. Bij gelijke stand beslist de eerdere aanmelding.",
+        "Clubs worden eerst gevormd: deelnemers met dezelfde leerthema's, een vergelijkbaar "
+        "profiel, een vergelijkbare omvang en dezelfde uitvoeringsvariant komen bij elkaar.",
+        "Daarna worden binnen elke gekozen club de leerbijeenkomsten gepland: gedeelde "
+        "leerthema's, een haler bij een brenger, de eerste keuze van iedereen aan bod, "
+        "en niemand twee keer met dezelfde partner.",
+    ]
+
+
+def decision_items(proposal: Proposal, broken: Sequence[str]) -> list[str]:
+    """What the stuurgroep is asked to decide or look at."""
+    rejected = sum(1 for e in proposal.selection if not e.selected)
+    items = [
+        f"Besluit 1: de selectie van {len(proposal.selected)} deelnemers vaststellen"
+        + (
+            f" ({rejected} aanmeldingen vallen af; de reden staat per aanmelding bij Selectie)."
+            if rejected
+            else "."
+        ),
+        f"Besluit 2: de indeling in {len(proposal.clubs)} clubs en hun leerbijeenkomsten "
+        "vaststellen.",
+    ]
+    if broken:
+        items.append("Niet aan alle regels voldaan: " + ", ".join(broken) + ".")
+    items += [f"Let op: {w}" for w in proposal.warnings]
+    return items
 
 
 def selection_rows(proposal: Proposal, registrations: Registrations) -> list[dict[str, object]]:

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.drawing.fill import ColorChoice, PatternFillProperties
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -22,29 +24,41 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from leernetwerk.config import CycleConfig
-from leernetwerk.domain import Registrations
+from leernetwerk.domain import Balance, Registrations
 from leernetwerk.excel import (
+    fit_for_print,
+    fit_row_heights,
     format_table,
     new_workbook,
+    print_a4_landscape,
     save_workbook,
     style_header,
     write_row,
     write_table,
 )
-from leernetwerk.proposal import GroupScore, Proposal
+from leernetwerk.proposal import GroupScore, Layout, Proposal
 from leernetwerk.reports.checks import check_proposal, checks_summary
 from leernetwerk.reports.common import (
+    AnalystRow,
+    baseline_comparison,
     chosen_themes,
     club_balances,
+    forcing_cost_text,
     join,
+    manual_comparison,
+    matching_analyst_rows,
     numbered_sessions,
     participants_in_order,
     quality_ratio,
     round_numbers,
+    run_analyst_rows,
+    selection_analyst_rows,
     selection_balance,
     session_number_of,
+    shared_themes_sentence,
     yes_no,
 )
+from leernetwerk.reports.graph import BALANCE_FILL
 from leernetwerk.reports.heatmap import HEAT_COLOURS
 
 ROUND_HEADERS: tuple[str, ...] = (
@@ -61,7 +75,13 @@ ROUND_HEADERS: tuple[str, ...] = (
 """Columns of the sheets ``Ronde 1`` and ``Ronde 2``, in order (the edit contract)."""
 
 ROUND_SHEET = "Ronde {}"
-SHEETS = ("Overzicht", "Selectie", "Clubs", "Heatmap", "Score")
+APPENDIX_SHEET = "Bijlage analist"
+SHEETS = ("Overzicht", "Selectie", "Clubs", "Heatmap", "Score", APPENDIX_SHEET)
+"""Fixed sheets (the round sheets sit between Clubs and Heatmap); the appendix is last."""
+
+DEFICIT_COLOUR = BALANCE_FILL[Balance.DEFICIT].lstrip("#").upper()
+OTHER_COLOUR = BALANCE_FILL[Balance.SURPLUS].lstrip("#").upper()
+"""The report's colours: red for tekort, green for overschot/neutraal (one scheme everywhere)."""
 
 
 def write_proposal_workbook(
@@ -70,33 +90,28 @@ def write_proposal_workbook(
     config: CycleConfig,
     path: Path,
     met_before: frozenset[frozenset[str]] = frozenset(),
+    manual: Layout | None = None,
 ) -> None:
     """Write the review workbook for ``proposal`` to ``path``.
 
     ``path`` is normally a staging path from :func:`leernetwerk.fsutil.write_outputs`,
     which takes care of never overwriting and never leaving partial output.
+    ``manual``: a hand-made layout (the pilot's way) to compare with, if any.
     """
     wb = new_workbook()
-    overview_sheet(wb.create_sheet("Overzicht"), proposal, registrations, config, met_before)
+    overview_sheet(
+        wb.create_sheet("Overzicht"), proposal, registrations, config, met_before, manual
+    )
     selection_sheet(wb.create_sheet("Selectie"), proposal, registrations)
     clubs_sheet(wb.create_sheet("Clubs"), proposal, registrations)
     for number in round_numbers(proposal, config):
         round_sheet(wb.create_sheet(ROUND_SHEET.format(number)), proposal, number)
     heatmap_sheet(wb.create_sheet("Heatmap"), proposal, registrations)
     score_sheet(wb.create_sheet("Score"), proposal)
+    appendix_sheet(wb.create_sheet(APPENDIX_SHEET), proposal)
     for ws in wb.worksheets:
-        make_printable(ws)
+        print_a4_landscape(ws)
     save_workbook(wb, path)
-
-
-def make_printable(ws: Worksheet) -> None:
-    """Landscape, fit to one page wide, header row repeated on every page."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
 
 
 def overview_sheet(
@@ -105,55 +120,115 @@ def overview_sheet(
     registrations: Registrations,
     config: CycleConfig,
     met_before: frozenset[frozenset[str]] = frozenset(),
+    manual: Layout | None = None,
 ) -> None:
-    """Key figures as Onderdeel/Waarde rows, plus balance per club with a bar chart."""
+    """The stuurgroep's summary in plain Dutch (no solver figures: those are in the
+    appendix sheet), plus the balance per club with a bar chart beside it."""
     checks = check_proposal(proposal, registrations, config, met_before)
-    q = proposal.quality
     total = selection_balance(proposal, registrations)
+    sizes = sorted(len(c.members) for c in proposal.clubs)
     rows: list[tuple[str, Any]] = [
         ("Cyclus", proposal.cycle),
-        ("Invoerbestand", proposal.input_file),
-        ("SHA-256 invoer", proposal.input_sha256),
-        ("SHA-256 configuratie", proposal.config_sha256),
-        ("Seed", proposal.seed),
-        *[(f"Solver: {key}", value) for key, value in sorted(proposal.solver.items())],
         ("Aanmeldingen", len(proposal.selection)),
         ("Geselecteerd", len(proposal.selected)),
         ("Plaatsen", config.cycle.places),
         ("Geselecteerd met tekort", total.deficit),
         ("Geselecteerd met overschot/neutraal", total.other),
         ("Clubs", len(proposal.clubs)),
-        *[
-            (f"Sessies ronde {r.round}", len(r.sessions))
-            for r in sorted(proposal.rounds, key=lambda r: r.round)
-        ],
-        ("Status matching", q.status.value),
-        ("Doelfunctie", q.objective),
-        ("Beste grens", q.bound),
-        ("Gap", q.gap),
-        ("Basislijn (eenvoudige indeling)", q.baseline_objective),
-        ("Verhouding doelfunctie / basislijn", quality_ratio(q)),
-        ("Deterministische tijd", q.deterministic_time),
     ]
-    if proposal.selection_quality is not None:
-        sq = proposal.selection_quality
-        rows += [
-            ("Status selectie", sq.status.value),
-            ("Doelfunctie selectie", sq.objective),
-            ("Beste grens selectie", sq.bound),
-        ]
-    rows.append(("Controle", checks_summary(checks)))
-    rows += [(f"Controle: {c.label}", "OK" if c.ok else join(c.violations)) for c in checks]
-    rows += [("Waarschuwing", w) for w in proposal.warnings]
+    rejected = sum(1 for e in proposal.selection if not e.selected)
+    rows[1:1] = [
+        (
+            "Besluit 1",
+            f"De selectie van {len(proposal.selected)} deelnemers vaststellen"
+            + (
+                f" ({rejected} vallen af; reden per aanmelding op blad Selectie)."
+                if rejected
+                else "."
+            ),
+        ),
+        (
+            "Besluit 2",
+            f"De indeling in {len(proposal.clubs)} clubs en hun leerbijeenkomsten vaststellen.",
+        ),
+    ]
+    if sizes:
+        spread = f"{sizes[0]}" if sizes[0] == sizes[-1] else f"{sizes[0]} tot {sizes[-1]}"
+        rows.append(("Deelnemers per club", spread))
+    rows += [
+        (f"Leerbijeenkomsten ronde {r.round}", len(r.sessions))
+        for r in sorted(proposal.rounds, key=lambda r: r.round)
+    ]
+    rows.append(
+        (
+            "Werkwijze",
+            "Eerst worden de clubs gekozen, daarna de leerbijeenkomsten binnen elke club.",
+        )
+    )
+    comparisons = [baseline_comparison(proposal, registrations, config, met_before)]
+    if manual is not None:
+        comparisons.append(manual_comparison(proposal, registrations, config, manual, met_before))
+    for comparison in comparisons:
+        if comparison is None:
+            continue
+        sentence = shared_themes_sentence(comparison)
+        if sentence:
+            rows.append((f"Vergeleken met {comparison.title}", sentence[0].upper() + sentence[1:]))
+        rows.append(
+            (
+                f"Totaalscore tegenover {comparison.title}",
+                f"{comparison.ours_total:.1f} tegen {comparison.other_total:.1f}".replace(".", ","),
+            )
+        )
+    ratio = quality_ratio(proposal.quality)
+    if comparisons[0] is None and ratio:
+        rows.append(
+            (
+                "Vergeleken met een eenvoudige indeling",
+                f"{ratio:.2f} keer zo hoge score".replace(".", ","),
+            )
+        )
+    rows.append(("Regels", checks_summary(checks)))
+    rows += [(f"Regel: {c.label}", "OK" if c.ok else join(c.violations)) for c in checks]
+    rows += [("Let op", w) for w in proposal.warnings]
     rows += [("Verschoven", m) for m in proposal.moved]
+    rows.append(("Rekendetails", f"Zie het laatste blad, '{APPENDIX_SHEET}'."))
+    # `leernetwerk check` matches an edited workbook to its proposal by this row.
+    rows.append(("SHA-256 invoer", proposal.input_sha256))
     write_table(ws, ("Onderdeel", "Waarde"), rows)
-    for row in ws.iter_rows(min_row=2, min_col=2, max_col=2):
+    for row in ws.iter_rows(min_row=2, min_col=1, max_col=2):
         for cell in row:
-            if isinstance(cell.value, float):
-                cell.number_format = "0.0###"
             cell.alignment = Alignment(horizontal="left", wrap_text=True, vertical="top")
+    ws.column_dimensions["A"].width = 34
     ws.column_dimensions["B"].width = 70
     balance_table(ws, proposal, registrations, first_column=4)
+    fit_row_heights(ws)
+
+
+def appendix_sheet(ws: Worksheet, proposal: Proposal) -> None:
+    """The analyst appendix: every solver figure and setting with a one-line explanation."""
+    rows: list[AnalystRow] = matching_analyst_rows(proposal.quality)
+    if proposal.selection_quality is not None:
+        rows += selection_analyst_rows(proposal.selection_quality)
+    rows += run_analyst_rows(proposal)
+    write_table(
+        ws,
+        ("Kenmerk", "Waarde", "Uitleg"),
+        [(r.label, r.value, r.explanation) for r in rows],
+    )
+    for index, r in enumerate(rows, start=2):
+        ws.cell(row=index, column=1).alignment = Alignment(vertical="top", wrap_text=True)
+        ws.cell(row=index, column=3).alignment = Alignment(vertical="top", wrap_text=True)
+        cell = ws.cell(row=index, column=2)
+        if r.percent:
+            cell.number_format = "0.0%"
+        elif isinstance(r.value, float):
+            cell.number_format = "0.0##"
+        cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+    ws.column_dimensions["A"].width = 44
+    ws.column_dimensions["B"].width = 36
+    ws.column_dimensions["C"].width = 80
+    fit_row_heights(ws)
 
 
 def balance_table(
@@ -181,17 +256,32 @@ def balance_table(
     categories = Reference(ws, min_col=first_column, min_row=2, max_row=len(balances) + 1)
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(categories)
+    # Red (hatched) for tekort, green for overschot/neutraal, as in report.html; the
+    # hatching and the value labels keep the bars apart without colour.
+    deficit, other = chart.series
+    deficit.graphicalProperties.pattFill = PatternFillProperties(
+        prst="wdUpDiag",
+        fgClr=ColorChoice(srgbClr=DEFICIT_COLOUR),
+        bgClr=ColorChoice(srgbClr="FFFFFF"),
+    )
+    deficit.graphicalProperties.line.solidFill = DEFICIT_COLOUR
+    other.graphicalProperties.solidFill = OTHER_COLOUR
+    other.graphicalProperties.line.solidFill = OTHER_COLOUR
+    chart.dataLabels = DataLabelList()
+    chart.dataLabels.showVal = True
+    chart.dataLabels.showSerName = False
+    chart.dataLabels.showCatName = False
+    chart.dataLabels.showLegendKey = False
     chart.width, chart.height = 16, 8
     ws.add_chart(chart, f"{get_column_letter(first_column)}{len(balances) + 3}")
 
 
 def selection_sheet(ws: Worksheet, proposal: Proposal, registrations: Registrations) -> None:
-    """Every registrant: selected or not, key facts, reasons, cost of forcing in."""
+    """Every registrant: selected or not, key facts, reasons, what taking it in would mean."""
     by_name = registrations.by_name()
     rows = []
     for entry in proposal.selection:
         r = by_name.get(entry.name)
-        cost = entry.forcing_cost
         rows.append(
             (
                 entry.name,
@@ -203,9 +293,7 @@ def selection_sheet(ws: Worksheet, proposal: Proposal, registrations: Registrati
                 r.execution_variant if r else None,
                 join(r.previous_cycles, ", ") if r else None,
                 join(entry.reasons),
-                cost.objective_change if cost else None,
-                join(cost.drop_out, ", ") if cost else None,
-                cost.note if cost else None,
+                forcing_cost_text(entry),
             )
         )
     write_table(
@@ -217,17 +305,17 @@ def selection_sheet(ws: Worksheet, proposal: Proposal, registrations: Registrati
             "Vangnet",
             "Provincie",
             "Inwoners",
-            "Uitvoeringsvariant",
+            "Variant",
             "Eerder deelgenomen",
             "Redenen",
-            "Forceren: verandering doelfunctie",
-            "Forceren: valt af",
-            "Forceren: toelichting",
+            "Als deze toch geselecteerd wordt",
         ),
         rows,
     )
     thousands(ws, "F")
-    wrap_column(ws, "I", 60)
+    wrap_column(ws, "I", 48)
+    wrap_column(ws, "J", 34)
+    fit_for_print(ws, max_width=22, keep=("I", "J"))
 
 
 def clubs_sheet(ws: Worksheet, proposal: Proposal, registrations: Registrations) -> None:
@@ -259,7 +347,7 @@ def clubs_sheet(ws: Worksheet, proposal: Proposal, registrations: Registrations)
             "Inwoners",
             "Grootteklasse",
             "Provincie",
-            "Uitvoeringsvariant",
+            "Variant",
             "Thema 1",
             "Thema 2",
             "Thema 3",
@@ -267,6 +355,7 @@ def clubs_sheet(ws: Worksheet, proposal: Proposal, registrations: Registrations)
         rows,
     )
     thousands(ws, "D")
+    fit_for_print(ws, max_width=22)
 
 
 def round_sheet(ws: Worksheet, proposal: Proposal, number: int) -> None:
@@ -315,7 +404,8 @@ def round_sheet(ws: Worksheet, proposal: Proposal, number: int) -> None:
     ws.add_data_validation(host_cells)
     session_cells.add(f"B2:B{last + 200}")
     host_cells.add(f"D2:D{last + 200}")
-    wrap_column(ws, "I", 60)
+    wrap_column(ws, "I", 45)
+    fit_for_print(ws, max_width=22, keep=("I",))
 
 
 def heatmap_sheet(ws: Worksheet, proposal: Proposal, registrations: Registrations) -> None:
@@ -347,6 +437,7 @@ def heatmap_sheet(ws: Worksheet, proposal: Proposal, registrations: Registration
             text_rotation=90, horizontal="center", vertical="bottom", wrap_text=True
         )
     ws.row_dimensions[1].height = 150
+    fit_for_print(ws, max_width=36, fit_header=False)
     if ws.max_row >= 2:
         first = get_column_letter(3)
         last = get_column_letter(2 + len(themes))
@@ -414,8 +505,9 @@ def score_sheet(ws: Worksheet, proposal: Proposal) -> None:
     for row in ws.iter_rows(min_row=2, min_col=8, max_col=10):
         for cell in row:
             cell.number_format = "0.0##"
-    wrap_column(ws, "E", 40)
-    wrap_column(ws, "K", 60)
+    wrap_column(ws, "E", 26)
+    wrap_column(ws, "K", 45)
+    fit_for_print(ws, max_width=24, keep=("E", "K"))
 
 
 def group_rows(level: str, group: GroupScore, number: int | None) -> list[Sequence[Any]]:

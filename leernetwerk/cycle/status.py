@@ -14,6 +14,7 @@ from pathlib import Path
 
 from leernetwerk.config import CycleConfig
 from leernetwerk.cycle.decisions import Decision, DecisionKind, latest_decision
+from leernetwerk.cycle.evaluation_state import evaluation_state
 from leernetwerk.cycle.execution import execution
 from leernetwerk.cycle.folder import PLAN_FILE, REGISTRATIONS_FILE, cycle_dir_of, load_cycle
 from leernetwerk.cycle.plan import Meeting, read_plan
@@ -120,6 +121,8 @@ class Status:
     notes: list[str]
     execution: list[str] = field(default_factory=list)
     """Letters generated, preparation calls this week (:mod:`leernetwerk.cycle.execution`)."""
+    evaluation: list[str] = field(default_factory=list)
+    """The evaluation workbook, the latest figures and their open items (evaluation_state)."""
 
     @property
     def has_errors(self) -> bool:
@@ -226,6 +229,7 @@ def cycle_status(
         problems=problems,
         notes=notes,
         execution=carried_out.done,
+        evaluation=evaluation_state(cycle_dir).lines(),
     )
 
 
@@ -256,6 +260,8 @@ def format_status(status: Status) -> str:
         lines.append("")
         lines.append("Uitvoering:")
         lines += [f"  - {item}" for item in status.execution]
+    if status.evaluation:
+        lines += ["", "Evaluatie:", *(f"  - {item}" for item in status.evaluation)]
     if status.missing:
         lines.append("")
         lines.append("Ontbreekt:")

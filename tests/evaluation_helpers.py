@@ -31,9 +31,9 @@ def load_example() -> ModuleType:
     return module
 
 
-def decided_pilot(root: Path) -> Path:
-    """``root/pilot-2025-2026``: the pilot registrations, one run, both decisions."""
-    folder = root / PILOT_CYCLE
+def decided_pilot(root: Path, name: str = PILOT_CYCLE) -> Path:
+    """``root/<name>``: the pilot registrations, one run, both decisions."""
+    folder = root / name
     folder.mkdir(parents=True)
     shutil.copy(PILOT / "cycle.toml", folder / "cycle.toml")
     shutil.copy(PILOT / "aanmeldingen.xlsx", folder / "aanmeldingen.xlsx")

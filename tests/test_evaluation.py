@@ -212,3 +212,17 @@ def test_formula_like_lessons_stay_text(cycle):
     lessons = load_workbook(folder / "overzicht.xlsx")["Lessen"]
     found = [c for row in lessons.iter_rows() for c in row if c.value == "=SOM(A1) is geen formule"]
     assert found and found[0].data_type == "s"
+
+
+def test_a_rating_twice_is_an_error_naming_the_first_row(cycle, capsys):
+    path = cycle / EVALUATION_FILE
+    wb = load_workbook(path)
+    ws = wb[m.SHEET_RATINGS]
+    first = [c.value for c in ws[2]]
+    ws.append(first)
+    last = ws.max_row
+    wb.save(path)
+    assert main(["evaluatie", str(cycle), "--today", TODAY]) == 1
+    err = capsys.readouterr().err
+    assert f"blad 'Beoordelingen', rij {last}, kolom 'Deelnemer'" in err
+    assert "deze beoordeling staat al in rij 2" in err

@@ -205,7 +205,7 @@ def _duplicate(reader: RowReader, column: str, seen: dict[Any, int], key: Any, w
         reader.problem(
             reader.table.header(column),
             reader.raw(column),
-            f"{what} staat al in rij {seen[key]}; elke {what} hoort één keer in dit blad. "
+            f"deze {what} staat al in rij {seen[key]}; elke {what} hoort één keer in dit blad. "
             "Verwijder een van de twee rijen.",
         )
         return True

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import IllegalCharacterError
 
 from leernetwerk.cycle.decisions import DecisionKind
 from leernetwerk.cycle.evaluation_state import EVALUATION_FILE
@@ -113,7 +114,7 @@ def test_reader_never_raises_on_any_cell_values(pilot, tmp_path_factory, edits):
     for sheet, row, column, value in edits:
         try:
             wb[sheet].cell(row, column).value = value
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, IllegalCharacterError):
             continue  # openpyxl refuses some values (illegal characters); not our input
     wb.save(path)
     result = read_evaluation(Path(path), pilot["data"])

@@ -10,6 +10,7 @@ import click
 
 from leernetwerk.commands import cycle as cycle_commands
 from leernetwerk.commands import documents as document_commands
+from leernetwerk.commands import evaluation as evaluation_commands
 from leernetwerk.commands import explore as explore_commands
 from leernetwerk.commands import intake
 from leernetwerk.commands import plan as plan_commands
@@ -26,3 +27,4 @@ COMMANDS += [run_commands.run_command, run_commands.match_command]
 COMMANDS += [explore_commands.verken_command]
 COMMANDS += [plan_commands.plan_command]
 COMMANDS += document_commands.COMMANDS
+COMMANDS += evaluation_commands.COMMANDS

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from leernetwerk.config import CycleConfig
 from leernetwerk.cycle.decisions import Decision, DecisionKind, latest_decision
+from leernetwerk.cycle.evaluation_state import evaluation_state
 from leernetwerk.cycle.execution import execution
 from leernetwerk.cycle.folder import PLAN_FILE, REGISTRATIONS_FILE, cycle_dir_of, load_cycle
 from leernetwerk.cycle.next_cycle import previous_cycle_items
@@ -124,6 +125,8 @@ class Status:
     """Letters generated, preparation calls this week (:mod:`leernetwerk.cycle.execution`)."""
     steering: list[str] = field(default_factory=list)
     """The setup and adjustment decisions in force (:mod:`leernetwerk.cycle.steering`)."""
+    evaluation: list[str] = field(default_factory=list)
+    """The evaluation workbook, the latest figures and their open items (evaluation_state)."""
 
     @property
     def has_errors(self) -> bool:
@@ -232,6 +235,7 @@ def cycle_status(
         notes=notes,
         execution=carried_out.done,
         steering=steering_lines(cycle_dir, today),
+        evaluation=evaluation_state(cycle_dir).lines(),
     )
 
 
@@ -263,6 +267,8 @@ def format_status(status: Status) -> str:
         lines.append("Uitvoering:")
         lines += [f"  - {item}" for item in status.execution]
     lines += _steering_block(status)
+    if status.evaluation:
+        lines += ["", "Evaluatie:", *(f"  - {item}" for item in status.evaluation)]
     if status.missing:
         lines.append("")
         lines.append("Ontbreekt:")

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from leernetwerk.cli import main
 from leernetwerk.cycle import cycle_status, format_status
+from leernetwerk.cycle.evaluation_data import latest_evaluation
 from leernetwerk.cycle.evaluation_state import EVALUATION_DIR, EVALUATION_FILE
 from leernetwerk.evaluation import model as m
 from leernetwerk.proposal import load_proposal
@@ -226,3 +227,28 @@ def test_a_rating_twice_is_an_error_naming_the_first_row(cycle, capsys):
     err = capsys.readouterr().err
     assert f"blad 'Beoordelingen', rij {last}, kolom 'Deelnemer'" in err
     assert "deze beoordeling staat al in rij 2" in err
+
+
+def test_session_usefulness_reaches_the_history_reader(cycle, capsys):
+    """The per-session mean of 'Nuttig' in evaluatie.json is what the next cycle reads."""
+    assert main(["evaluatie", str(cycle), "--today", TODAY]) == 0
+    found = latest_evaluation(cycle)
+    assert found is not None
+    wb = load_workbook(cycle / EVALUATION_FILE, read_only=True)
+    rows = list(wb[m.SHEET_RATINGS].iter_rows(min_row=2, values_only=True))
+    headers = [c.value for c in next(wb[m.SHEET_RATINGS].iter_rows(max_row=1))]
+    col = {h: i for i, h in enumerate(headers)}
+    for session in found[1].sessions.attendance:
+        scores = [
+            r[col["Nuttig"]]
+            for r in rows
+            if (r[col["Club"]], r[col["Ronde"]], r[col["Sessie"]])
+            == (session.club, session.round, session.session)
+            and isinstance(r[col["Nuttig"]], int)
+        ]
+        if session.held in ("ja", "verplaatst") and scores:
+            assert session.usefulness == pytest.approx(sum(scores) / len(scores), abs=0.01)
+        else:
+            assert session.usefulness is None
+    pairs = found[1].session_usefulness()
+    assert pairs and all(1 <= v <= 5 for values in pairs.values() for v in values)

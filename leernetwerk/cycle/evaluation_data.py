@@ -19,8 +19,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from leernetwerk.errors import UserError
 
+EVALUATION_FILE = "evaluatie.xlsx"
+"""The evaluation workbook in the cycle folder (``leernetwerk evaluatie --template``)."""
 EVALUATION_DIR = "evaluatie"
-EVALUATION_FILE = "evaluatie.json"
+"""Holds one dated folder per ``leernetwerk evaluatie`` run."""
+FIGURES_FILE = "evaluatie.json"
 NOT_EVALUATED = "evaluatie nog niet uitgevoerd"
 """What ``status`` of the next cycle says when the previous one has no evaluatie.json."""
 
@@ -172,7 +175,7 @@ def evaluation_files(cycle_dir: Path) -> list[Path]:
         return []
     folders = [p for p in base.iterdir() if p.is_dir() and _DATED.match(p.name)]
     ordered = sorted(folders, key=_folder_key)
-    return [f / EVALUATION_FILE for f in ordered if (f / EVALUATION_FILE).is_file()]
+    return [f / FIGURES_FILE for f in ordered if (f / FIGURES_FILE).is_file()]
 
 
 def load_evaluation(path: Path) -> EvaluationData:

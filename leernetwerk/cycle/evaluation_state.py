@@ -2,9 +2,9 @@
 
 ``evaluatie.xlsx`` is the evaluation workbook (``leernetwerk evaluatie CYCLE
 --template``) and ``evaluatie/<YYYY-MM-DD>/`` holds the figures of each
-``leernetwerk evaluatie CYCLE``. This module only looks at files (standard
-library), so ``status`` can report the evaluation without depending on
-:mod:`leernetwerk.evaluation`, which builds on this package.
+``leernetwerk evaluatie CYCLE`` (file names: :mod:`leernetwerk.cycle.evaluation_data`).
+This module only looks at files, so ``status`` can report the evaluation
+without depending on :mod:`leernetwerk.evaluation`, which builds on this package.
 """
 
 from __future__ import annotations
@@ -13,9 +13,14 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-EVALUATION_FILE = "evaluatie.xlsx"
-EVALUATION_DIR = "evaluatie"
-FIGURES_FILE = "evaluatie.json"
+from leernetwerk.cycle.evaluation_data import (
+    EVALUATION_DIR,
+    EVALUATION_FILE,
+    FIGURES_FILE,
+    evaluation_files,
+)
+
+__all__ = ["EVALUATION_DIR", "EVALUATION_FILE", "FIGURES_FILE", "EvaluationState"]
 
 
 @dataclass
@@ -46,17 +51,8 @@ class EvaluationState:
 
 def latest_figures(cycle_dir: Path) -> Path | None:
     """The newest dated folder under ``evaluatie/`` holding ``evaluatie.json``."""
-    base = Path(cycle_dir) / EVALUATION_DIR
-    if not base.is_dir():
-        return None
-    found = [p for p in base.iterdir() if p.is_dir() and (p / FIGURES_FILE).is_file()]
-    return max(found, key=lambda p: _folder_key(p.name), default=None)
-
-
-def _folder_key(name: str) -> tuple[str, int]:
-    """``2027-05-01`` < ``2027-05-01-2`` < ``2027-05-01-10`` < ``2027-05-02``."""
-    stem, _, number = name[:10], name[10:11], name[11:]
-    return stem, int(number) if number.isdigit() else 1
+    files = evaluation_files(cycle_dir)
+    return files[-1].parent if files else None
 
 
 def evaluation_state(cycle_dir: Path) -> EvaluationState:

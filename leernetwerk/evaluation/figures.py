@@ -154,6 +154,11 @@ def _sessions(data: CycleData, evaluation: EvaluationInput) -> dict[str, Any]:
         report: SessionReport | None = reports.get(p.key)
         present = report.present if report else {}
         functions = report.functions if report else {}
+        useful = [
+            r.useful
+            for r in evaluation.ratings
+            if r.planned.key == p.key and r.useful is not None and report and report.took_place
+        ]
         attendance.append(
             {
                 "club": p.club,
@@ -164,6 +169,7 @@ def _sessions(data: CycleData, evaluation: EvaluationInput) -> dict[str, Any]:
                 "format": p.session.format.label,
                 "held": report.held if report else None,
                 "date": report.date.isoformat() if report and report.date else None,
+                "usefulness": mean(useful),
                 "present": sum(present.values()),
                 "functions": sorted({f for fs in functions.values() for f in fs}),
                 "by_member": [

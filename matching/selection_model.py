@@ -222,9 +222,11 @@ def run_stages(
             pass  # the stage-3 selection stands; it is just as good
 
     chosen_set = frozenset(i for i, v in enumerate(values) if v)
+    # "Optimal" is lexicographic: the fill and the balance must be proven too.
+    proven = all(o.status is SolveStatus.OPTIMAL for o in (fill, balance, main))
     return Solution(
         chosen=chosen_set,
-        status=main.status,
+        status=SolveStatus.OPTIMAL if proven else SolveStatus.TIME_LIMIT,
         objective=objective,
         bound=main.bound,
         best_balance=best_balance,

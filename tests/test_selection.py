@@ -467,3 +467,27 @@ def test_forcing_a_tied_registrant_in_drops_exactly_one():
         assert entry.forcing_cost is not None
         assert entry.forcing_cost.objective_change == 0
         assert len(entry.forcing_cost.drop_out) == 1
+
+
+def test_optimal_only_when_fill_balance_and_criteria_are_all_proven(monkeypatch):
+    """The selection is lexicographic: an unproven fill stage means no 'optimaal'."""
+    import dataclasses
+
+    import matching.selection_model as sm
+
+    regs = [reg(f"G{i}", balance=Balance.DEFICIT if i % 2 else Balance.SURPLUS) for i in range(8)]
+    assert run(regs, config(), places=4).quality.status is SolveStatus.OPTIMAL
+    real = sm.solve_stage
+    calls = []
+
+    def first_stage_unproven(built, limit, hint):
+        outcome = real(built, limit, hint)
+        calls.append(outcome.status)
+        if len(calls) == 1:
+            return dataclasses.replace(outcome, status=SolveStatus.TIME_LIMIT)
+        return outcome
+
+    monkeypatch.setattr(sm, "solve_stage", first_stage_unproven)
+    result = run(regs, config(), places=4)
+    assert calls[2] is SolveStatus.OPTIMAL  # the criteria stage itself was proven
+    assert result.quality.status is SolveStatus.TIME_LIMIT

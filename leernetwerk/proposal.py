@@ -177,6 +177,9 @@ class Session(Model):
     """Block 1 and (optionally) block 2."""
     format: SessionFormat
     reason: str = ""
+    """Why this werkvorm, in Dutch (rendered from ``codes``)."""
+    codes: tuple[Reason, ...] = ()
+    """The same as data: a ``format_*`` code with its facts (docs/selection.md)."""
 
 
 class Round(Model):

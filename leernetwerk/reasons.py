@@ -1,4 +1,4 @@
-"""Selection reasons: the codes (data) and the Dutch sentences people read.
+"""Reasons as data: the codes and the Dutch sentences people read.
 
 The selection engine (:mod:`matching.selection_explain`) records every
 decision as :class:`~leernetwerk.proposal.Reason` values: a stable code from
@@ -61,6 +61,10 @@ class Code(StrEnum):
     FORCED_APPROXIMATE = "forced_approximate"
     FORCED_IMPOSSIBLE = "forced_impossible"
     FORCED_NOT_COMPUTED = "forced_not_computed"
+    # matching: why a session has its werkvorm (docs/domain.md §7)
+    FORMAT_LEARNER_BRINGER = "format_learner_bringer"
+    FORMAT_SMALL_GROUPS = "format_small_groups"
+    FORMAT_PLENARY = "format_plenary"
 
 
 def reason(code: Code, **facts: Fact) -> Reason:
@@ -377,3 +381,21 @@ def render_what_if(name: str, codes: Sequence[Reason]) -> str:
         else ""
     )
     return _fit([f"{lead}; {effect}", approximate])
+
+
+def render_session_format(codes: Sequence[Reason]) -> str:
+    """Why a session has its werkvorm, in Dutch (the text of ``Session.reason``)."""
+    found = _by_code(codes)
+    if Code.FORMAT_LEARNER_BRINGER in found:
+        f = found[Code.FORMAT_LEARNER_BRINGER]
+        a, b = _text(f, "learner"), _text(f, "bringer")
+        return (
+            f"{a} leert van {b} over {_text(f, 'theme')}, "
+            f"{b} leert van {a} over {_text(f, 'other_theme')}"
+        )
+    if Code.FORMAT_SMALL_GROUPS in found:
+        return "de thema's zijn gedeeld, maar de leervragen zijn nog in ontwikkeling (lage scores)"
+    if Code.FORMAT_PLENARY in found:
+        theme = _text(found[Code.FORMAT_PLENARY], "theme")
+        return f"gezamenlijk hoofdthema '{theme}', verdieping per rol"
+    return ""

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from leernetwerk.config import CycleConfig
 from leernetwerk.domain import BRINGER_SCORES, LEARNER_SCORES, SIZE_CLASSES, Registration
+from leernetwerk.proposal import Reason
+from leernetwerk.reasons import Code, reason
 
 RANK_WEIGHT: dict[int, int] = {1: 3, 2: 2, 3: 1}
 """A first choice counts three times a third choice."""
@@ -202,8 +204,8 @@ def candidate_themes(members: Sequence[Registration], catalogue: Sequence[str]) 
     return [t for t in catalogue if t in chosen]
 
 
-def recommend_format(members: Sequence[Registration], themes: Sequence[str]) -> tuple[str, str]:
-    """Recommended format (docs/domain.md §7) and the Dutch reason for it.
+def recommend_format(members: Sequence[Registration], themes: Sequence[str]) -> tuple[str, Reason]:
+    """Recommended format (docs/domain.md §7) and the reason for it (a code with facts).
 
     iii haler–brenger: two members, each learner on one theme and bringer on
     the other; ii small groups: the themes are shared but levels are low
@@ -214,8 +216,12 @@ def recommend_format(members: Sequence[Registration], themes: Sequence[str]) -> 
         t1, t2 = themes
         for x, y in ((a, b), (b, a)):
             if is_learner(x, t1) and is_bringer(y, t1) and is_learner(y, t2) and is_bringer(x, t2):
-                return "iii", (
-                    f"{x.name} leert van {y.name} over {t1}, {y.name} leert van {x.name} over {t2}"
+                return "iii", reason(
+                    Code.FORMAT_LEARNER_BRINGER,
+                    learner=x.name,
+                    bringer=y.name,
+                    theme=t1,
+                    other_theme=t2,
                 )
     levels = [
         m.self_evaluation.level(t)
@@ -224,9 +230,7 @@ def recommend_format(members: Sequence[Registration], themes: Sequence[str]) -> 
         if m.theme_rank(t) and m.self_evaluation is not None
     ]
     if levels and sum(levels) / len(levels) <= 2:
-        return (
-            "ii",
-            "de thema's zijn gedeeld, maar de leervragen zijn nog in ontwikkeling (lage scores)",
+        return "ii", reason(
+            Code.FORMAT_SMALL_GROUPS, mean_level=round(sum(levels) / len(levels), 2)
         )
-    main = themes[0] if themes else "het thema"
-    return "i", f"gezamenlijk hoofdthema '{main}', verdieping per rol"
+    return "i", reason(Code.FORMAT_PLENARY, theme=themes[0] if themes else "het thema")

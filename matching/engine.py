@@ -34,6 +34,7 @@ from leernetwerk.proposal import (
     StageQuality,
     relative_gap,
 )
+from leernetwerk.reasons import render_session_format
 from matching.club_sizes import club_bounds, club_count
 from matching.clubs import ClubProblem, solve_clubs
 from matching.criteria import candidate_themes, recommend_format, session_score
@@ -131,6 +132,7 @@ def match(
                     themes=s.themes,
                     format=SessionFormat(s.format),
                     reason=s.reason,
+                    codes=s.codes,
                 )
             )
 
@@ -353,7 +355,7 @@ def baseline(participants: Sequence[Registration], config: CycleConfig, *, seed:
             themes = tuple(counts[:2])
             host = next((m for m in group if m.can_host), group[0])
             order = [host] + [m for m in group if m is not host]
-            fmt, reason = recommend_format(group, themes)
+            fmt, why = recommend_format(group, themes)
             rounds[r].append(
                 Session(
                     club=club_id,
@@ -361,7 +363,8 @@ def baseline(participants: Sequence[Registration], config: CycleConfig, *, seed:
                     host=host.name,
                     themes=themes,
                     format=SessionFormat(fmt),
-                    reason=reason,
+                    reason=render_session_format([why]),
+                    codes=(why,),
                 )
             )
     return Layout(

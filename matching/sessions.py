@@ -27,6 +27,8 @@ from ortools.sat.python import cp_model
 
 from leernetwerk.config import CycleConfig
 from leernetwerk.domain import Registration
+from leernetwerk.proposal import Reason
+from leernetwerk.reasons import render_session_format
 from matching.conflicts import NamedRules, conflicting_rules
 from matching.criteria import candidate_themes, recommend_format, session_score
 from matching.errors import RuleConflict
@@ -237,6 +239,8 @@ class PlannedSession:
     themes: tuple[str, ...]
     format: str
     reason: str
+    codes: tuple[Reason, ...] = ()
+    """Why this werkvorm, as data (``reason`` is its Dutch text)."""
 
 
 @dataclass(frozen=True)
@@ -273,7 +277,7 @@ def solve_sessions(
     for (r, cand), host in zip(chosen, hosts, strict=True):
         order = [host] + [i for i in cand.members if i != host]
         group = [problem.members[i] for i in cand.members]
-        fmt, reason = recommend_format(group, cand.themes)
+        fmt, why = recommend_format(group, cand.themes)
         planned.append(
             PlannedSession(
                 round=r,
@@ -281,7 +285,8 @@ def solve_sessions(
                 host=problem.members[host].name,
                 themes=cand.themes,
                 format=fmt,
-                reason=reason,
+                reason=render_session_format([why]),
+                codes=(why,),
             )
         )
     planned.sort(key=lambda s: (s.round, s.members))

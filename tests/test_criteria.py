@@ -12,6 +12,7 @@ import pytest
 from leernetwerk.config import CycleConfig
 from leernetwerk.domain import Balance
 from leernetwerk.proposal import Club, Layout, Round, Session, SessionFormat
+from leernetwerk.reasons import render_session_format
 from matching.criteria import (
     CLUB_CRITERIA,
     SESSION_CRITERIA,
@@ -299,29 +300,34 @@ def test_first_choice_counted_once_per_member_across_rounds():
 def test_recommend_format_iii_for_mutual_learner_and_bringer():
     a = registration("Zwolle", themes=(T[0], T[1], T[2]), scores={T[0]: 1, T[1]: 4})
     b = registration("Ede", themes=(T[1], T[0], T[2]), scores={T[0]: 4, T[1]: 1})
-    fmt, reason = recommend_format([a, b], (T[0], T[1]))
+    fmt, why = recommend_format([a, b], (T[0], T[1]))
     # Zwolle learns T0 from Ede, Ede learns T1 from Zwolle: haler–brenger both ways.
     assert fmt == "iii"
-    assert "Zwolle leert van Ede" in reason and "Ede leert van Zwolle" in reason
+    assert why.code == "format_learner_bringer"
+    assert why.facts == {"learner": "Zwolle", "bringer": "Ede", "theme": T[0], "other_theme": T[1]}
+    text = render_session_format([why])
+    assert text == f"Zwolle leert van Ede over {T[0]}, Ede leert van Zwolle over {T[1]}"
 
 
 def test_recommend_format_ii_when_levels_are_low():
     a = registration("A", themes=(T[0], T[1], T[2]), scores={T[0]: 1, T[1]: 2})
     b = registration("B", themes=(T[0], T[1], T[3]), scores={T[0]: 2, T[1]: 1})
     c = registration("C", themes=(T[0], T[4], T[5]), scores={T[0]: 2})
-    fmt, reason = recommend_format([a, b, c], (T[0], T[1]))
+    fmt, why = recommend_format([a, b, c], (T[0], T[1]))
     # No bringer at all and mean level (1+2+2+2+1)/5 = 1.6 ≤ 2: immature questions.
     assert fmt == "ii"
-    assert "in ontwikkeling" in reason
+    assert why.code == "format_small_groups" and why.facts == {"mean_level": 1.6}
+    assert "in ontwikkeling" in render_session_format([why])
 
 
 def test_recommend_format_i_otherwise():
     a = registration("A", themes=(T[0], T[1], T[2]), scores={T[0]: 3})
     b = registration("B", themes=(T[0], T[3], T[4]), scores={T[0]: 4})
-    fmt, reason = recommend_format([a, b], (T[0],))
+    fmt, why = recommend_format([a, b], (T[0],))
     # Shared theme at high levels (mean 3.5): plenary start, depth per role.
     assert fmt == "i"
-    assert T[0] in reason
+    assert why.code == "format_plenary" and why.facts == {"theme": T[0]}
+    assert render_session_format([why]) == f"gezamenlijk hoofdthema '{T[0]}', verdieping per rol"
 
 
 def test_recommend_format_iii_needs_both_directions():

@@ -315,17 +315,20 @@ def heuristic_columns(
     *,
     perturbations: int = 3,
     limit: int | None = None,
+    greedy: bool = True,
 ) -> list[tuple[float, Column]]:
     """Columns with a positive reduced cost, best first, found by descending from
-    ``starts`` (and ``perturbations`` random kicks of each). Deterministic for a
-    seeded ``rng``."""
+    ``starts`` and (``greedy``) from a greedy club grown around every participant,
+    each followed by ``perturbations`` random kicks. Deterministic for a seeded
+    ``rng``."""
     found: dict[Column, float] = {}
     n = data.n
     for g_index, g in enumerate(data.types):
         lin = data.linear(g) - u
         descent = _Descent(data, lin, g)
         starts_g = [_mask(n, c[1]) for c in starts if c[0] == g]
-        starts_g += [m for i in range(n) if (m := _greedy(data, descent, i)) is not None]
+        if greedy:
+            starts_g += [m for i in range(n) if (m := _greedy(data, descent, i)) is not None]
 
         def consider(s: np.ndarray, g: int = g, g_index: int = g_index) -> float:
             cand = (g, tuple(int(i) for i in np.flatnonzero(s)))

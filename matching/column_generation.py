@@ -47,7 +47,7 @@ from matching.club_pricing import (
 )
 from matching.solver import SolverSettings, SolveStatus, solve
 
-MAX_ROUNDS = 400
+MAX_ROUNDS = 200
 """Master LP solves at most (heuristic and exact pricing rounds together)."""
 
 COLUMNS_PER_ROUND = 30
@@ -164,7 +164,10 @@ def column_generation(
         rounds += 1
         lp_value, u, mu, primal = master.solve()
         basis = [c for c, x in zip(master.columns, primal, strict=True) if x > 1e-6]
-        found = heuristic_columns(data, u, mu, basis, rng, limit=COLUMNS_PER_ROUND * len(mu))
+        limit = COLUMNS_PER_ROUND * len(mu)
+        found = heuristic_columns(data, u, mu, basis, rng, limit=limit, greedy=False)
+        if not found:
+            found = heuristic_columns(data, u, mu, basis, rng, limit=limit, greedy=True)
         for _, column in found:
             hints.setdefault(column[0], column)
         added = sum(master.add(c) for _, c in found)

@@ -20,6 +20,7 @@ import numpy as np
 from leernetwerk.config import CycleConfig
 from leernetwerk.domain import Registration
 from matching.club_hint import balanced_hint
+from matching.club_lp_bound import triangle_lp_bound
 from matching.club_pricing import ColumnData
 from matching.club_sizes import club_bounds, club_count, host_need, smallest_balance_tolerance
 from matching.column_generation import (
@@ -72,11 +73,17 @@ class ClubResult:
     column_generation: ColumnGenerationResult | None = None
 
 
-COLUMN_GENERATION_TIME = 20.0
-"""Deterministic time of the column generation's exact pricing, all rounds together
-(docs/quality.md: what it reaches on the benchmark cases)."""
+COLUMN_GENERATION_FACTOR = 20.0
+"""Deterministic time of the column generation's exact pricing, all rounds together,
+per unit of ``club_deterministic_time`` (default 1.0, so 20 units; docs/quality.md:
+what it reaches on the benchmark cases)."""
 
-PRICING_SHARE = 0.5
+COLUMN_GENERATION_MAX_PARTICIPANTS = 60
+"""Above this the exact pricing does not prove anything in the default time (100
+participants: a pricing bound of about 90 per club after 20 units), so the column
+generation is skipped by default and the triangle LP bound carries the club bound."""
+
+PRICING_SHARE = 1.0
 """Share of that budget one exact pricing solve may take."""
 
 MASTER_SHARE = 0.1
@@ -149,11 +156,17 @@ def solve_clubs(
     num_workers: int = 1,
     hint: Sequence[int] | None = None,
     progress: Callable[[float, float], None] | None = None,
-    column_generation_budget: float = COLUMN_GENERATION_TIME,
+    column_generation_budget: float | None = None,
+    with_lp_bound: bool = True,
 ) -> ClubResult:
     """The compact CP-SAT model from the heuristic start, then column generation
-    from its layout (bound and possibly a better layout; 0 switches it off)."""
+    from its layout (bound and possibly a better layout; 0 switches it off; None:
+    the default budget up to COLUMN_GENERATION_MAX_PARTICIPANTS) and the triangle
+    LP bound (``with_lp_bound``)."""
     start = time.perf_counter()
+    if column_generation_budget is None:
+        small = len(problem.participants) <= COLUMN_GENERATION_MAX_PARTICIPANTS
+        column_generation_budget = COLUMN_GENERATION_FACTOR * max_deterministic_time * small
     tolerance, warnings = choose_tolerance(problem)
     cm = ClubModel(problem, tolerance)
     if hint is None:
@@ -179,6 +192,10 @@ def solve_clubs(
         det_time += colgen.deterministic_time
         if colgen.bound is not None and bound is not None:
             bound = min(bound, colgen.bound)
+    if not problem.keep and bound is not None and with_lp_bound:
+        lp_bound = triangle_lp_bound(column_data(cm))
+        if lp_bound is not None:
+            bound = min(bound, lp_bound)
     clubs = tuple(
         tuple(problem.names[i] for i in range(len(groups)) if groups[i] == g) for g in range(cm.k)
     )

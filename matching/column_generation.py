@@ -47,8 +47,9 @@ from matching.club_pricing import (
 )
 from matching.solver import SolverSettings, SolveStatus, solve
 
-MAX_ROUNDS = 200
-"""Master LP solves at most (heuristic and exact pricing rounds together)."""
+MAX_ROUNDS = 100
+"""Heuristic pricing rounds at most; after them only exact pricing rounds (each
+bounded by CP-SAT's deterministic time) until the pricing budget is spent."""
 
 COLUMNS_PER_ROUND = 30
 """Columns added per heuristic pricing round, per club type."""
@@ -159,20 +160,19 @@ def column_generation(
     proven = False
     rounds = exact_rounds = 0
     lp_value = sum(data.value(c) for c in incumbent)
-    hints: dict[int, Column] = {}
-    while rounds < settings.max_rounds:
+    while True:
         rounds += 1
         lp_value, u, mu, primal = master.solve()
         basis = [c for c, x in zip(master.columns, primal, strict=True) if x > 1e-6]
-        limit = COLUMNS_PER_ROUND * len(mu)
-        found = heuristic_columns(data, u, mu, basis, rng, limit=limit, greedy=False)
-        if not found:
-            found = heuristic_columns(data, u, mu, basis, rng, limit=limit, greedy=True)
-        for _, column in found:
-            hints.setdefault(column[0], column)
-        added = sum(master.add(c) for _, c in found)
-        if added:
-            continue
+        if rounds <= settings.max_rounds:
+            limit = COLUMNS_PER_ROUND * len(mu)
+            found = heuristic_columns(data, u, mu, basis, rng, limit=limit, greedy=False)
+            if not found:
+                found = heuristic_columns(data, u, mu, basis, rng, limit=limit, greedy=True)
+            if sum(master.add(c) for _, c in found):
+                continue
+        # The heuristic found nothing, or its rounds are used up: exact pricing
+        # (its bound holds for these duals whatever columns were added since).
         if pricing_time >= settings.total_pricing_time:
             break
         exact_rounds += 1
@@ -180,8 +180,10 @@ def column_generation(
         improving = False
         all_optimal = True
         for g_index, g in enumerate(data.types):
+            left = len(data.types) - g_index
             budget = min(
-                settings.pricing_deterministic_time, settings.total_pricing_time - pricing_time
+                settings.pricing_deterministic_time,
+                (settings.total_pricing_time - pricing_time) / left,
             )
             best_basis = max(
                 (c for c in basis if c[0] == g),

@@ -194,7 +194,8 @@ class _Descent:
             ins = np.flatnonzero(s & self.may_leave)
             outs = np.flatnonzero(~s & self.may_enter & (aparts == 0))
             gain_in = contrib + lin  # value of i's membership given the rest of s
-            best_gain, best = EPS, None
+            best_gain = EPS
+            best: tuple[int | None, int | None] | None = None
             if size < data.hi and len(outs):
                 hh = h + self.host[outs]
                 gains = gain_in[outs] + data.penalty(hh) - pen

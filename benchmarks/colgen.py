@@ -53,23 +53,33 @@ def gap(objective: float, bound: float | None) -> str:
     return f"{max(0.0, (bound - objective) / abs(bound)):.2%}"
 
 
-def club_rows(budget: float) -> list[str]:
+def club_rows(
+    budget: float, models: list[str], cases: list[str], region: float | None
+) -> list[str]:
     rows = [
         "| geval | model | score | grens | gap | det. tijd | wandtijd (s) |",
         "|---|---|---:|---:|---:|---:|---:|",
     ]
-    cases = [
-        bench_matching.national_case({"num_workers": 1}),
-        bench_matching.registrants_342_case(100, 0, CycleConfig()),
-    ]
-    for case in cases:
-        problem = ClubProblem(case.participants, case.config)
+    built = []
+    if "national" in cases:
+        built.append(bench_matching.national_case({"num_workers": 1}))
+    if "342" in cases:
+        built.append(bench_matching.registrants_342_case(100, 0, CycleConfig()))
+    for case in built:
+        config = case.config
+        if region is not None:
+            clubs = config.weights.clubs.model_copy(update={"region": region})
+            weights = config.weights.model_copy(update={"clubs": clubs})
+            config = config.model_copy(update={"weights": weights})
+        problem = ClubProblem(case.participants, config)
         base = case.config.solver.club_deterministic_time
         for label, det, cg, lp in (
             ("compact CP-SAT", base + budget, 0.0, False),
             ("compact + LP", base, 0.0, True),
             ("compact + kolomgen. + LP", base, budget, True),
         ):
+            if label not in models:
+                continue
             start = time.perf_counter()
             result = solve_clubs(
                 problem,
@@ -107,7 +117,7 @@ def mdgp_rows(total: float, names: list[str]) -> list[str]:
         )
         start = time.perf_counter()
         first = GroupingModel(problem).solve(max_deterministic_time=min(1.0, total))
-        assert first.groups is not None and first.bound is not None
+        assert first.groups is not None
         lo, hi = problem.bounds[0]
         data = ColumnData(weights=np.array(problem.weights), k=problem.num_groups, lo=lo, hi=hi)
         rest = max(total - first.deterministic_time, 0.1)
@@ -120,10 +130,11 @@ def mdgp_rows(total: float, names: list[str]) -> list[str]:
                 master_deterministic_time=0.1 * rest,
             ),
         )
-        bound = min(first.bound, cg.bound) if cg.bound is not None else first.bound
+        candidates = [b for b in (first.bound, cg.bound) if b is not None]
         lp_bound = triangle_lp_bound(data)
         if lp_bound is not None:
-            bound = min(bound, lp_bound)
+            candidates.append(lp_bound)
+        bound = min(candidates)
         wall = time.perf_counter() - start
         print(
             f"{name}: compact {compact.objective:.3f}/{compact.bound:.3f}; "
@@ -134,6 +145,7 @@ def mdgp_rows(total: float, names: list[str]) -> list[str]:
             f"| {gap(cg.value, bound)} | {first.deterministic_time + cg.deterministic_time:.1f} "
             f"| {wall:.1f} |"
         )
+        print("\n".join(rows[-2:]), flush=True)
     return rows
 
 
@@ -141,6 +153,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--time", type=float, default=COLUMN_GENERATION_FACTOR)
     parser.add_argument("--only", nargs="*", default=["clubs", "mdgp"])
+    parser.add_argument("--cases", nargs="*", default=["national", "342"])
+    parser.add_argument(
+        "--models",
+        nargs="*",
+        default=["compact CP-SAT", "compact + LP", "compact + kolomgen. + LP"],
+    )
+    parser.add_argument("--region", type=float, default=None, help="weights.clubs.region")
     parser.add_argument(
         "--instances",
         nargs="*",
@@ -155,7 +174,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}")
     if "clubs" in args.only:
-        print("\n".join(club_rows(args.time)))
+        print("\n".join(club_rows(args.time, args.models, args.cases, args.region)))
     if "mdgp" in args.only:
         print("\n".join(mdgp_rows(args.time + 1.0, args.instances)))
     print(f"load average after: {os.getloadavg()}")

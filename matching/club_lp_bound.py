@@ -35,6 +35,9 @@ CUT_ROUNDS = 4
 CUTS_PER_PARTICIPANT = 10
 """Triangle cuts added per round, per participant."""
 
+MAX_PARTICIPANTS = 200
+"""Above this the LP (n² variables, an n³ violation scan) is not attempted."""
+
 
 def triangle_lp_bound(
     data: ColumnData, *, rounds: int = CUT_ROUNDS, cuts_per_participant: int = CUTS_PER_PARTICIPANT
@@ -44,6 +47,8 @@ def triangle_lp_bound(
     n = data.n
     if n < 2:
         return 0.0
+    if n > MAX_PARTICIPANTS:
+        return None
     lp = pywraplp.Solver.CreateSolver("GLOP")
     z: dict[tuple[int, int], pywraplp.Variable] = {}
     for i in range(n):

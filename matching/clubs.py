@@ -207,7 +207,7 @@ def solve_clubs(
     )
     objective = cm.grouping.objective(groups) + penalties(cm, clubs)
     status = result.status
-    if bound is not None and bound <= objective + 1e-6:
+    if not problem.keep and bound is not None and bound <= objective + 1e-6:
         status = SolveStatus.OPTIMAL
     return ClubResult(
         status=status,

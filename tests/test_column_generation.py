@@ -231,3 +231,36 @@ def test_solve_clubs_bound_holds_for_every_layout() -> None:
     assert result.bound >= best - 1e-6
     assert result.objective <= best + 1e-6
     assert result.objective == pytest.approx(best, abs=1e-6)
+
+
+def test_pins_and_keep_hold_through_the_column_generation() -> None:
+    """Club pins, apart and together pins hold in the layout the column generation
+    returns; with --keep no club bound is claimed."""
+    people = random_participants(12, seed=7)
+    names = [p.name for p in people]
+    config = small_clubs(
+        pins={
+            "club": [{"name": names[0], "club": 2}, {"name": names[5], "club": 3}],
+            "apart": [[names[1], names[2]]],
+            "together": [{"members": [names[3], names[4]], "round": 1}],
+        }
+    )
+    problem = ClubProblem(tuple(people), config)
+    result = solve_clubs(problem, seed=0, max_deterministic_time=0.2, column_generation_budget=5.0)
+    assert result.column_generation is not None
+    club_of = {n: g for g, club in enumerate(result.clubs, start=1) for n in club}
+    assert club_of[names[0]] == 2 and club_of[names[5]] == 3
+    assert club_of[names[1]] != club_of[names[2]]
+    assert club_of[names[3]] == club_of[names[4]]
+    assert result.bound is not None and result.objective is not None
+    assert result.bound >= result.objective - 1e-6
+    keep = {n: 1 + i % 3 for i, n in enumerate(names)}
+    kept = solve_clubs(
+        ClubProblem(tuple(people), config, keep=keep),
+        seed=0,
+        max_deterministic_time=0.2,
+        column_generation_budget=5.0,
+    )
+    assert kept.bound is None
+    kept_club = {n: g for g, club in enumerate(kept.clubs, start=1) for n in club}
+    assert kept_club[names[0]] == 2 and kept_club[names[5]] == 3

@@ -16,7 +16,11 @@ from matching.engine import match, session_problem
 from matching.scoring import score_layout
 from matching.sessions import solve_sessions
 from matching.solver import SolveStatus
-from matching.whole_bound import participant_shares, session_upper_bound
+from matching.whole_bound import (
+    participant_round_bounds,
+    participant_shares,
+    session_upper_bound,
+)
 from tests.factories import random_participants
 
 
@@ -45,6 +49,28 @@ def test_every_session_share_is_below_the_participant_bound(seed: int) -> None:
             best = max(session_score(group, themes, config) for themes in choices)
             for i in combo:
                 assert best / size <= beta[i] + 1e-9
+
+
+def test_two_rounds_with_different_partners_stay_below_the_participant_bound() -> None:
+    people = random_participants(7, seed=11)
+    config = CycleConfig()
+    assert config.sessions.rounds == 2
+    bound = participant_round_bounds(people, config)
+    catalogue = config.catalogue.names
+
+    def best_share(combo: tuple[int, ...]) -> float:
+        group = [people[i] for i in combo]
+        options = candidate_themes(group, catalogue)
+        choices = [()] + [t for k in (1, 2) for t in itertools.combinations(options, k)]
+        return max(session_score(group, themes, config) for themes in choices) / len(combo)
+
+    sessions = [c for size in (2, 3) for c in itertools.combinations(range(7), size)]
+    share = {c: best_share(c) for c in sessions}
+    for a in range(7):
+        mine = [c for c in sessions if a in c]
+        for first, second in itertools.combinations(mine, 2):
+            if set(first) & set(second) == {a}:
+                assert share[first] + share[second] <= bound[a] + 1e-9
 
 
 def best_whole_score(people, config) -> float:

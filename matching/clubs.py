@@ -10,14 +10,26 @@ proposal. Club sizes and counts: :mod:`matching.club_sizes`; the heuristic start
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from leernetwerk.config import CycleConfig
 from leernetwerk.domain import Registration
 from matching.club_hint import balanced_hint
+from matching.club_lp_bound import triangle_lp_bound
+from matching.club_pricing import ColumnData
 from matching.club_sizes import club_bounds, club_count, host_need, smallest_balance_tolerance
+from matching.column_generation import (
+    ColumnGenerationResult,
+    ColumnGenerationSettings,
+    column_generation,
+    columns_of,
+    groups_of,
+)
 from matching.conflicts import NamedRules, conflicting_rules
 from matching.criteria import club_pair_weight
 from matching.errors import NoSolutionInTime, RuleConflict
@@ -56,6 +68,34 @@ class ClubResult:
     deterministic_time: float
     balance_tolerance: int
     warnings: tuple[str, ...] = ()
+    compact_bound: float | None = None
+    """The compact CP-SAT model's own bound (for comparison in the benchmarks)."""
+    column_generation: ColumnGenerationResult | None = None
+
+
+COLUMN_GENERATION_FACTOR = 20.0
+"""Deterministic time of the column generation's exact pricing, all rounds together,
+per unit of ``club_deterministic_time`` (default 1.0, so 20 units; docs/quality.md:
+what it reaches on the benchmark cases)."""
+
+COLUMN_GENERATION_MAX_PARTICIPANTS = 60
+"""Above this the exact pricing does not prove anything in the default time (100
+participants: a pricing bound of about 90 per club after 20 units), so the column
+generation is skipped by default and the triangle LP bound carries the club bound."""
+
+COLUMN_GENERATION_MIN_TIME = 40.0
+"""Below this budget the default skips the column generation: at the default club
+time (1.0, so 20 units) it did not finish a pricing proof on the national example
+(a proof takes 13–21 units) and only cost time (33 s instead of 10 s for the whole
+run, same layout and bound), while the triangle LP gives the 1.8 % bound in about
+2 s. From ``club_deterministic_time = 2`` it runs (docs/quality.md: 60 units give
+0.18 % on the national example and repair a layout the compact model misses)."""
+
+PRICING_SHARE = 1.0
+"""Share of that budget one exact pricing solve may take."""
+
+MASTER_SHARE = 0.1
+"""Share of that budget for the integer master over the generated columns."""
 
 
 @dataclass
@@ -124,7 +164,18 @@ def solve_clubs(
     num_workers: int = 1,
     hint: Sequence[int] | None = None,
     progress: Callable[[float, float], None] | None = None,
+    column_generation_budget: float | None = None,
+    with_lp_bound: bool = True,
 ) -> ClubResult:
+    """The compact CP-SAT model from the heuristic start, then column generation
+    from its layout (bound and possibly a better layout; 0 switches it off; None:
+    the default budget up to COLUMN_GENERATION_MAX_PARTICIPANTS) and the triangle
+    LP bound (``with_lp_bound``)."""
+    start = time.perf_counter()
+    if column_generation_budget is None:
+        column_generation_budget = default_column_generation_budget(
+            len(problem.participants), max_deterministic_time
+        )
     tolerance, warnings = choose_tolerance(problem)
     cm = ClubModel(problem, tolerance)
     if hint is None:
@@ -140,22 +191,110 @@ def solve_clubs(
         if result.status is SolveStatus.INFEASIBLE:
             raise explain_infeasible_clubs(problem, tolerance)
         raise NoSolutionInTime("de clubindeling", "club_deterministic_time")
+    groups = result.groups
+    bound = result.bound
+    det_time = result.deterministic_time
+    colgen = None
+    if column_generation_budget > 0:
+        colgen = improve_by_column_generation(cm, groups, seed, column_generation_budget)
+        groups = colgen_groups(cm, colgen, groups)
+        det_time += colgen.deterministic_time
+        if colgen.bound is not None and bound is not None:
+            bound = min(bound, colgen.bound)
+    if not problem.keep and bound is not None and with_lp_bound:
+        lp_bound = triangle_lp_bound(column_data(cm))
+        if lp_bound is not None:
+            bound = min(bound, lp_bound)
     clubs = tuple(
-        tuple(problem.names[i] for i in range(len(result.groups)) if result.groups[i] == g)
-        for g in range(cm.k)
+        tuple(problem.names[i] for i in range(len(groups)) if groups[i] == g) for g in range(cm.k)
     )
-    objective = cm.grouping.objective(result.groups) + penalties(cm, clubs)
+    objective = cm.grouping.objective(groups) + penalties(cm, clubs)
+    status = result.status
+    if not problem.keep and bound is not None and bound <= objective + 1e-6:
+        status = SolveStatus.OPTIMAL
     return ClubResult(
-        status=result.status,
+        status=status,
         clubs=clubs,
         objective=objective,
         # With --keep the objective also rewards staying put: no bound on the score alone.
-        bound=None if problem.keep else result.bound,
-        wall_time=result.wall_time,
-        deterministic_time=result.deterministic_time,
+        bound=None if problem.keep else bound,
+        wall_time=time.perf_counter() - start,
+        deterministic_time=det_time,
         balance_tolerance=tolerance,
         warnings=tuple(warnings),
+        compact_bound=None if problem.keep else result.bound,
+        column_generation=colgen,
     )
+
+
+def default_column_generation_budget(n: int, club_time: float) -> float:
+    """The column generation's pricing budget for n participants (0: skipped)."""
+    budget = COLUMN_GENERATION_FACTOR * club_time
+    if n > COLUMN_GENERATION_MAX_PARTICIPANTS or budget < COLUMN_GENERATION_MIN_TIME:
+        return 0.0
+    return budget
+
+
+def column_data(cm: ClubModel) -> ColumnData:
+    """The club model's rules, index-based, for the column generation."""
+    p = cm.problem
+    n = len(p.participants)
+    lo, hi = cm.grouping.bounds[0]
+    index = {name: i for i, name in enumerate(p.names)}
+    pinned: list[int | None] = [None] * n
+    for pin in p.config.pins.club:
+        if pin.name in index and 1 <= pin.club <= cm.k:
+            pinned[index[pin.name]] = pin.club - 1
+    apart = tuple((index[a], index[b]) for a, b in p.config.pins.apart if a in index and b in index)
+    together = tuple(
+        (index[pin.members[0]], index[pin.members[1]])
+        for pin in p.config.pins.together
+        if pin.members[0] in index and pin.members[1] in index
+    )
+    keep: list[int | None] = [None] * n
+    for name, club in p.keep.items():
+        if name in index and 1 <= club <= cm.k:
+            keep[index[name]] = club - 1
+    return ColumnData(
+        weights=np.array(cm.grouping.weights, dtype=float),
+        k=cm.k,
+        lo=lo,
+        hi=hi,
+        deficit=np.array([r.balance.is_deficit for r in p.participants], dtype=bool),
+        tolerance=cm.tolerance,
+        host=np.array([r.can_host for r in p.participants], dtype=bool),
+        host_per=p.config.sessions.max_size,
+        host_need=host_need(lo, p.config),
+        shortfall_weight=p.config.weights.clubs.host_shortfall,
+        pinned=tuple(pinned),
+        apart=apart,
+        together=together,
+        keep=tuple(keep),
+        stability=p.config.weights.clubs.stability if p.keep else 0.0,
+    )
+
+
+def improve_by_column_generation(
+    cm: ClubModel, groups: Sequence[int], seed: int, budget: float
+) -> ColumnGenerationResult:
+    """Column generation from the compact model's layout: a bound on the club
+    score and possibly a better layout (never a worse one)."""
+    data = column_data(cm)
+    settings = ColumnGenerationSettings(
+        seed=seed,
+        pricing_deterministic_time=budget * PRICING_SHARE,
+        total_pricing_time=budget,
+        master_deterministic_time=budget * MASTER_SHARE,
+    )
+    return column_generation(data, columns_of(groups, data), settings)
+
+
+def colgen_groups(
+    cm: ClubModel, colgen: ColumnGenerationResult, fallback: Sequence[int]
+) -> tuple[int, ...]:
+    data = column_data(cm)
+    groups = groups_of(colgen.layout, data)
+    return groups if len(groups) == len(fallback) else tuple(fallback)
 
 
 def penalties(cm: ClubModel, clubs: Sequence[Sequence[str]]) -> float:

@@ -47,6 +47,7 @@ from matching.sessions import (
     explain_infeasible_sessions,
     solve_sessions,
 )
+from matching.whole_bound import session_upper_bound
 
 Progress = Callable[[str, float, float | None], None]
 """progress(phase, elapsed seconds, best objective so far or None)."""
@@ -165,6 +166,8 @@ def match(
         "sessions": stage_quality(session_status, session_score, session_bound),
     }
     whole_bound = whole_problem_bound(len(clubs.clubs), stages)
+    if whole_bound is None and not keep:
+        whole_bound = layout_independent_bound(stages, participants, config)
     whole_optimal = whole_bound is not None and whole_bound <= breakdown.total + 1e-6
     quality = Quality(
         # Clubs are chosen before sessions: both stages being optimal on their own
@@ -208,6 +211,22 @@ def whole_problem_bound(n_clubs: int, stages: Mapping[str, StageQuality]) -> flo
     if n_clubs != 1 or clubs.objective is None or sessions.bound is None:
         return None
     return round(clubs.objective + sessions.bound, 4)
+
+
+def layout_independent_bound(
+    stages: Mapping[str, StageQuality],
+    participants: Sequence[Registration],
+    config: CycleConfig,
+) -> float | None:
+    """The club stage's bound (over every club layout) plus a session bound that
+    holds for every club layout (:mod:`matching.whole_bound`, docs/quality.md)."""
+    clubs = stages["clubs"]
+    if clubs.bound is None:
+        return None
+    sessions = session_upper_bound(participants, config)
+    if sessions is None:
+        return None
+    return round(clubs.bound + sessions, 4)
 
 
 def stage_scores(breakdown: Breakdown) -> tuple[float, float]:

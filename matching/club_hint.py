@@ -213,6 +213,8 @@ def balanced_hint(cm: ClubModel, seed: int) -> list[int]:
     search.descend(same_kind)
     best, best_score = list(search.groups), search.score()
     movable = [i for i in range(n) if search.movable(i)]
+    if not movable:  # everyone pinned: nothing to search
+        return best
     for _ in range(HINT_ROUNDS_PER_PARTICIPANT * n):
         for _kick in range(3):
             i = rng.choice(movable)

@@ -163,7 +163,10 @@ def match(
     stages = {
         # With --keep the club objective also rewards staying put: no bound on the score alone.
         "clubs": stage_quality(clubs.status, club_score, clubs.bound if not keep else None),
-        "sessions": stage_quality(session_status, session_score, session_bound),
+        # Likewise the session models reward keeping earlier sessions under --keep.
+        "sessions": stage_quality(
+            session_status, session_score, session_bound if not keep else None
+        ),
     }
     whole_bound = whole_problem_bound(len(clubs.clubs), stages)
     if whole_bound is None and not keep:

@@ -13,12 +13,20 @@ import json
 import platform
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from leernetwerk import __version__
-from leernetwerk.config import CycleConfig, config_sha256, load_cycle_config, with_overrides
+from leernetwerk.config import (
+    CycleConfig,
+    config_sha256,
+    dutch_reason,
+    load_cycle_config,
+    with_overrides,
+)
 from leernetwerk.cycle import DecisionKind, config_toml, decided_proposal, latest_decision
 from leernetwerk.domain import Registrations
 from leernetwerk.edits import Edits, is_edited_workbook, load_edits
@@ -59,6 +67,27 @@ class RunInputs:
     keep_proposal: Path | None = None
     """With ``keep`` an edited proposal.xlsx: the proposal it was written from (a run
     folder or proposal.json); None: proposal.json beside the workbook."""
+    manual: Path | None = None
+    """A hand-made layout (JSON: clubs and rounds, as ``proposal.json`` has them) that
+    the report and workbook compare the proposal with: the pilot's manual way."""
+
+    def load_manual(self) -> Layout | None:
+        """The hand-made layout, or None; a missing or broken file is a Dutch error."""
+        if self.manual is None:
+            return None
+        try:
+            return Layout.model_validate_json(self.manual.read_bytes())
+        except FileNotFoundError:
+            raise UserError(f"Handmatige indeling '{self.manual}' bestaat niet.") from None
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            what = "geen geldige JSON" if first["type"] == "json_invalid" else dutch_reason(first)
+            raise UserError(
+                f"Handmatige indeling '{self.manual}' is geen geldige indeling (JSON met "
+                "'clubs' en 'rounds', zoals examples/pilot-2025/manual_layout.json): "
+                f"{what}" + (f" bij '{where}'" if where else "") + "."
+            ) from None
 
     def load_config(self) -> CycleConfig:
         config = load_cycle_config(self.cycle_path)
@@ -74,6 +103,8 @@ class RunOutput:
     run_record: dict
     met_before: frozenset[frozenset[str]] = frozenset()
     """Pairs that met in an earlier decided cycle (the outputs check them too)."""
+    manual: Layout | None = None
+    """A hand-made layout to compare with (``--handmatig``), if any."""
 
 
 def config_text(
@@ -191,8 +222,10 @@ def prepare(inputs: RunInputs) -> Prepared:
 
 def run_pipeline(inputs: RunInputs, progress: Progress | None = None) -> RunOutput:
     """Run the whole job in memory; raises UserError (Dutch) on any input problem."""
+    manual = inputs.load_manual()  # before solving: a broken file must not cost minutes
     prepared = prepare(inputs)
-    return run_matching(prepared, run_selection(prepared, progress), progress)
+    output = run_matching(prepared, run_selection(prepared, progress), progress)
+    return replace(output, manual=manual) if manual is not None else output
 
 
 def run_selection(prepared: Prepared, progress: Progress | None = None) -> SelectionResult:
@@ -340,8 +373,12 @@ def write_run(output: RunOutput, out: Path, *, force: bool, inputs: tuple[Path, 
     p, regs, cfg, met = output.proposal, output.registrations, output.config, output.met_before
     writers = {
         "proposal.json": lambda path: path.write_text(p.to_json(), encoding="utf-8"),
-        "proposal.xlsx": lambda path: write_proposal_workbook(p, regs, cfg, path, met),
-        "report.html": lambda path: write_report_html(p, regs, cfg, path, met),
+        "proposal.xlsx": lambda path: write_proposal_workbook(
+            p, regs, cfg, path, met, manual=output.manual
+        ),
+        "report.html": lambda path: write_report_html(
+            p, regs, cfg, path, met, manual=output.manual
+        ),
         "cycle.toml": lambda path: path.write_text(output.config_text, encoding="utf-8"),
         "run.json": lambda path: path.write_text(
             json.dumps(output.run_record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

@@ -216,3 +216,33 @@ def test_keep_rerun_with_a_new_pin_reports_who_moved_and_why(first_run, tmp_path
     assert "Verschoven:" in stdout
     # Stability keeps round 2 as it was (its sessions stay compatible with the new round 1).
     assert not any("ronde 2" in line for line in moved), moved
+
+
+def test_handmatig_compares_with_the_pilots_manual_layout(tmp_path, capsys):
+    workbook, cycle = pilot_inputs(tmp_path)
+    manual = PILOT / "manual_layout.json"
+    assert run(workbook, cycle, tmp_path / "uit", "--handmatig", str(manual)) == 0
+    html = (tmp_path / "uit" / "report.html").read_text(encoding="utf-8")
+    assert "handmatige indeling" in html and "breekt 2 harde regels" in html
+    # Without the option there is no manual comparison.
+    assert run(workbook, cycle, tmp_path / "zonder") == 0
+    assert "handmatige indeling" not in (tmp_path / "zonder" / "report.html").read_text(
+        encoding="utf-8"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ("# geen json", "geen geldige JSON"),
+        ('{"clubs": [{"id": 0, "members": []}]}', "moet minstens 1 zijn bij 'clubs.0.id'"),
+    ],
+)
+def test_a_broken_manual_layout_is_refused_before_solving(tmp_path, capsys, content, fragment):
+    workbook, cycle = pilot_inputs(tmp_path)
+    bad = tmp_path / "handmatig.json"
+    bad.write_text(content, encoding="utf-8")
+    assert run(workbook, cycle, tmp_path / "uit", "--handmatig", str(bad)) == 1
+    err = capsys.readouterr().err
+    assert fragment in err and "Traceback" not in err
+    assert not (tmp_path / "uit").exists()

@@ -155,6 +155,14 @@ _keep = click.option(
     "hersteld (zie docs/repair.md).",
 )
 _quiet = click.option("--quiet", is_flag=True, help="Geen voortgangsmeldingen.")
+_manual = click.option(
+    "--handmatig",
+    "manual",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Handmatige indeling (JSON met clubs en rondes, zoals "
+    "examples/pilot-2025/manual_layout.json): het rapport vergelijkt het voorstel ermee.",
+)
 
 
 @click.command("run")
@@ -169,6 +177,7 @@ _quiet = click.option("--quiet", is_flag=True, help="Geen voortgangsmeldingen.")
 @_out
 @_force
 @_keep
+@_manual
 @_quiet
 def run_command(
     workbook: Path,
@@ -177,11 +186,13 @@ def run_command(
     out: Path | None,
     force: bool,
     keep: Path | None,
+    manual: Path | None,
     quiet: bool,
 ) -> int:
     """Hoofdtaak: controleer, selecteer, deel in (clubs en bijeenkomsten) en schrijf
     het voorstel."""
-    return _execute(RunInputs(workbook, cycle_path, places, keep), out, force, quiet)
+    inputs = RunInputs(workbook, cycle_path, places, keep, manual=manual)
+    return _execute(inputs, out, force, quiet)
 
 
 @click.command("match")

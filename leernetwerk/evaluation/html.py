@@ -10,29 +10,21 @@ the markup.
 from __future__ import annotations
 
 import math
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 
 from leernetwerk.evaluation.overview import GROUPINGS
+from leernetwerk.templating import html_environment
 
 BAR_WIDTH = 320
 """Pixels for the full scale of a bar."""
 NETWORK_SIZE = 520
 
 
-@cache
 def environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("leernetwerk.evaluation", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    return html_environment("leernetwerk.evaluation")
 
 
 def fmt(value: float | None, digits: int = 2) -> str:

@@ -10,30 +10,22 @@ heat map ordered by base club, and the tables. Equal findings give equal bytes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from itertools import combinations
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 
 from leernetwerk.explore.report import Findings, reading_guide
 from leernetwerk.explore.variants import format_value
+from leernetwerk.templating import html_environment
 
 CHART_W, CHART_H, MARGIN = 320, 250, 46
 MAX_CHART_CRITERIA = 4
 """Charts are drawn for the (at most) 4 criteria that vary most: at most 6 pairs."""
 
 
-@cache
 def environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("leernetwerk.explore", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    return html_environment("leernetwerk.explore")
 
 
 @dataclass(frozen=True)

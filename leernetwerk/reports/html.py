@@ -17,10 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 
 from leernetwerk.config import CycleConfig
 from leernetwerk.domain import Registrations
@@ -49,20 +48,11 @@ from leernetwerk.reports.common import (
 )
 from leernetwerk.reports.graph import club_graph
 from leernetwerk.reports.heatmap import heat_groups, heat_legend
+from leernetwerk.templating import html_environment
 
 
-@cache
 def environment() -> Environment:
-    """The template environment: package templates, autoescape on, strict undefined."""
-    env = Environment(
-        loader=PackageLoader("leernetwerk.reports", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    return env
+    return html_environment("leernetwerk.reports")
 
 
 def write_report_html(

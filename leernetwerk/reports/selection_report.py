@@ -13,28 +13,19 @@ same inputs.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 
 from leernetwerk.config import CycleConfig
 from leernetwerk.domain import Registrations
 from leernetwerk.proposal import CriterionScore, Proposal
 from leernetwerk.reports.selection_view import selection_view
+from leernetwerk.templating import html_environment
 
 
-@cache
 def environment() -> Environment:
-    """Package templates, autoescape on, undefined names an error."""
-    return Environment(
-        loader=PackageLoader("leernetwerk.reports", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    return html_environment("leernetwerk.reports")
 
 
 def render_selection_report(

@@ -195,6 +195,18 @@ def test_early_stop_at_a_target_gap_keeps_the_bound_valid(
     assert result.bound <= good_value + target_gap * abs(good_value) + 0.01 or result.proven
 
 
+def test_a_start_that_breaks_a_club_rule_is_returned_without_a_bound() -> None:
+    """A layout that breaks a club rule (a loosened model, as tests/test_rules.py
+    builds) gives the master no feasible start: no bound, the layout unchanged."""
+    raw, data = instance(6)
+    groups = [i % data.k for i in range(data.n)]
+    incumbent = columns_of(groups, data)
+    broken = (incumbent[0][0], tuple(range(data.n)))  # everyone in one club: too big
+    result = column_generation(data, (broken,), SMALL)
+    assert result.bound is None and not result.proven
+    assert result.layout == (broken,)
+
+
 @settings(max_examples=6, deadline=None)
 @given(seed=st.integers(0, 10_000), offset=st.floats(-20, 20))
 def test_pricing_with_a_threshold_bounds_the_best_reduced_cost(seed: int, offset: float) -> None:

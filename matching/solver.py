@@ -39,6 +39,8 @@ class SolverSettings:
     """None: on exactly when there is more than one worker (the reproducible
     choice); benchmarks set it explicitly to measure the alternative."""
     log_search_progress: bool = False
+    linearization_level: int | None = None
+    """None: CP-SAT's default (1); 2 adds its LP cuts (the club pricing model)."""
 
 
 def configured_solver(settings: SolverSettings) -> cp_model.CpSolver:
@@ -52,6 +54,8 @@ def configured_solver(settings: SolverSettings) -> cp_model.CpSolver:
     params.log_search_progress = settings.log_search_progress
     params.max_deterministic_time = max(settings.max_deterministic_time, 1e-3)
     params.catch_sigint_signal = False
+    if settings.linearization_level is not None:
+        params.linearization_level = settings.linearization_level
     return solver
 
 

@@ -163,6 +163,77 @@ def test_bound_and_layout_against_enumeration(seed: int, pins: bool) -> None:
     assert sum(data.value(c) for c in columns_of(back, data)) == pytest.approx(result.value)
 
 
+@pytest.mark.parametrize(("seed", "pins"), [(4, False), (5, True)])
+@pytest.mark.parametrize("target_gap", [0.002, 0.05, 0.3])
+def test_early_stop_at_a_target_gap_keeps_the_bound_valid(
+    seed: int, pins: bool, target_gap: float
+) -> None:
+    """With a target gap the exact pricing only rules out reduced costs above the
+    room left per club (a cut on its objective): the bound still holds against
+    enumeration, and when the run stops on the target, the target is met."""
+    raw, data = instance(seed, pins=pins)
+    optimum = brute_force(raw, data.n, data.k, data.lo, data.hi)
+    start = a_feasible_layout(raw, data)
+    assert start is not None
+    groups = [0] * data.n
+    for g, club in enumerate(start):
+        for i in club:
+            groups[i] = g
+    # A good start (the layout of a full run), so that the room is not just EPS.
+    good = column_generation(data, columns_of(groups, data), SMALL).layout
+    settings_ = ColumnGenerationSettings(
+        pricing_deterministic_time=2.0,
+        total_pricing_time=10.0,
+        master_deterministic_time=2.0,
+        target_gap=target_gap,
+    )
+    result = column_generation(data, good, settings_)
+    good_value = sum(data.value(c) for c in good)
+    assert result.bound is not None
+    assert result.bound >= optimum - 1e-6
+    assert good_value - 1e-9 <= result.value <= optimum + 1e-6
+    assert result.bound <= good_value + target_gap * abs(good_value) + 0.01 or result.proven
+
+
+def test_a_start_that_breaks_a_club_rule_is_returned_without_a_bound() -> None:
+    """A layout that breaks a club rule (a loosened model, as tests/test_rules.py
+    builds) gives the master no feasible start: no bound, the layout unchanged."""
+    raw, data = instance(6)
+    groups = [i % data.k for i in range(data.n)]
+    incumbent = columns_of(groups, data)
+    broken = (incumbent[0][0], tuple(range(data.n)))  # everyone in one club: too big
+    result = column_generation(data, (broken,), SMALL)
+    assert result.bound is None and not result.proven
+    assert result.layout == (broken,)
+
+
+@settings(max_examples=6, deadline=None)
+@given(seed=st.integers(0, 10_000), offset=st.floats(-20, 20))
+def test_pricing_with_a_threshold_bounds_the_best_reduced_cost(seed: int, offset: float) -> None:
+    """``exact_pricing(threshold=t)``: when it proves that no column reaches ``t``
+    the best reduced cost is below ``t`` (+ rounding); its bound is always valid."""
+    raw, data = instance(seed, n=9, k=3, pins=seed % 2 == 1)
+    rng = np.random.default_rng(seed)
+    u = rng.uniform(0, 15, data.n)
+    mu = float(rng.uniform(-5, 5))
+    for g in data.types:
+        best = -math.inf
+        for members in itertools.combinations(range(data.n), data.lo):
+            if club_ok(raw, members, None if g == UNTYPED else g):
+                best = max(best, club_value(raw, members) - u[list(members)].sum() - mu)
+        threshold = (best if math.isfinite(best) else 0.0) + offset
+        priced = exact_pricing(
+            data, u, mu, g, seed=0, max_deterministic_time=5.0, threshold=threshold
+        )
+        assert priced.bound >= best - 1e-6
+        if priced.column is not None:
+            assert club_ok(raw, priced.column[1], None if g == UNTYPED else g)
+            assert priced.reduced_cost is not None
+            assert priced.reduced_cost >= threshold - 0.01
+        elif math.isfinite(best):
+            assert best < threshold + 0.01
+
+
 @settings(max_examples=6, deadline=None)
 @given(seed=st.integers(0, 10_000))
 def test_reduced_costs_of_priced_columns(seed: int) -> None:

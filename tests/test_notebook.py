@@ -57,4 +57,4 @@ def test_the_notebook_runs_and_its_breakdown_adds_up() -> None:
     moves = next(t for t in texts if "club_a" in t and "club_b" in t)
     assert re.search(r"^\d+\s+\S.*\s\d+\s+\d+$", moves, flags=re.MULTILINE)
     # The pivot of provinces per club shows both runs.
-    assert any("base" in t and "weights.clubs.region=2" in t and "province" in t for t in texts)
+    assert any("base" in t and "weights.clubs.region=5" in t and "province" in t for t in texts)

@@ -73,11 +73,13 @@ class ClubResult:
     column_generation: ColumnGenerationResult | None = None
 
 
-COLUMN_GENERATION_FACTOR = 10.0
+COLUMN_GENERATION_FACTOR = 0.0
 """Deterministic time of the column generation's exact pricing, all rounds together,
-per unit of ``club_deterministic_time`` (default 1.0, so 10 units; docs/quality.md:
-what it reaches on the benchmark cases). A budget, not a cost: the column
-generation stops as soon as its bound is within ``CLUB_TARGET_GAP``."""
+per unit of ``club_deterministic_time``; 0 turns it off. Off for now: with it on,
+a Ctrl-C during the club stage was sometimes lost (the run went on to the end;
+docs/quality.md, "Defaults"). At 10 it reaches 0.50 % on the national example.
+A budget, not a cost: the column generation stops as soon as its bound is within
+``CLUB_TARGET_GAP``."""
 
 COLUMN_GENERATION_MAX_PARTICIPANTS = 60
 """Above this the exact pricing does not prove anything in the default time (100

@@ -148,7 +148,7 @@ def test_ctrl_c_while_replacing_a_forced_folder_finishes_the_move_first(tmp_path
 
 
 def test_ctrl_c_in_a_command_is_exit_130_with_one_dutch_line(tmp_path, capsys, monkeypatch):
-    def interrupted(*args: object) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr("leernetwerk.commands.intake.write_template", interrupted)
@@ -161,7 +161,7 @@ def test_ctrl_c_in_a_command_is_exit_130_with_one_dutch_line(tmp_path, capsys, m
 def test_ctrl_c_while_run_writes_leaves_no_staging(tmp_path, capsys, monkeypatch):
     workbook, cycle = pilot_inputs(tmp_path / "invoer")
 
-    def interrupted(*args: object) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr("leernetwerk.pipeline.write_report_html", interrupted)

@@ -15,13 +15,19 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 
+from leernetwerk import interrupt
 from leernetwerk.errors import UserError
+from leernetwerk.interrupt import Interrupted
+
+if TYPE_CHECKING:
+    from sys import UnraisableHookArgs
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -56,16 +62,8 @@ INTERRUPTED = {
 }
 
 
-class Interrupted(KeyboardInterrupt):
-    """Ctrl-C or a stop signal, raised where the program was, so cleanup runs."""
-
-    def __init__(self, signum: int = signal.SIGINT):
-        super().__init__(signum)
-        self.signum = signum
-
-
 def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
-    raise Interrupted(signum)
+    interrupt.record(signum)
 
 
 @contextmanager
@@ -75,12 +73,32 @@ def interrupt_handlers() -> Iterator[None]:
         yield
         return
     signals = (signal.SIGINT, signal.SIGTERM)
+    interrupt.clear()
     previous = {sig: signal.signal(sig, _raise_interrupted) for sig in signals}
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = _quiet_interrupt_in_finaliser(previous_hook)
     try:
         yield
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        sys.unraisablehook = previous_hook
+        interrupt.clear()
+
+
+def _quiet_interrupt_in_finaliser(
+    default: Callable[[UnraisableHookArgs], object],
+) -> Callable[[UnraisableHookArgs], object]:
+    """Python drops an exception raised in a finaliser and prints its traceback
+    ("Exception ignored in ..."). For Ctrl-C that traceback is noise for the user:
+    the signal is recorded (:mod:`leernetwerk.interrupt`) and acted on shortly."""
+
+    def hook(unraisable: UnraisableHookArgs) -> object:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt):
+            return None
+        return default(unraisable)
+
+    return hook
 
 
 def _interrupted_message(error: BaseException) -> str:
@@ -129,9 +147,9 @@ def main(argv: list[str] | None = None) -> int:
         error.show()
         return error.exit_code
     except Exception as error:  # noqa: BLE001 - the last line of defence
-        interrupt = _interrupt_in_chain(error)
-        if interrupt is not None:  # e.g. a library import cut short by Ctrl-C
-            click.echo(_interrupted_message(interrupt), err=True)
+        stopped = _interrupt_in_chain(error)
+        if stopped is not None:  # e.g. a library import cut short by Ctrl-C
+            click.echo(_interrupted_message(stopped), err=True)
             return INTERRUPTED_EXIT
         if debug:
             traceback.print_exc()

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
+from leernetwerk import interrupt
 from leernetwerk.errors import UserError
 
 
@@ -176,6 +177,7 @@ def write_outputs(
             raise _unwritable(out, parent, exc) from None
         for name, writer in writers.items():
             writer(staging / name)
+        interrupt.check()  # a Ctrl-C that Python dropped must not let the output through
         return _publish(staging, out, list(writers))
     except OSError as exc:
         raise UserError(
@@ -223,6 +225,7 @@ def write_new_file(path: Path, writer: Writer) -> Path:
     os.close(fd)
     try:
         writer(Path(tmp))
+        interrupt.check()
         # link() fails if the target appeared meanwhile: never clobber.
         os.link(tmp, path)
     except FileExistsError:

@@ -13,6 +13,8 @@ Every model in :mod:`matching` is solved through :func:`solve`, so that
   the time limit had been reached, so an interrupted run would quietly go on with
   a different result. The solve runs in a worker thread while the main thread
   waits; on an interrupt the main thread calls ``stop_search`` and re-raises.
+  An interrupt that Python dropped elsewhere (in a finaliser) is raised again
+  before and after each solve (:mod:`leernetwerk.interrupt`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from leernetwerk import interrupt
 from leernetwerk.proposal import SolveStatus
 
 __all__ = ["SolveResult", "SolveStatus", "SolverSettings", "configured_solver", "solve"]
@@ -102,6 +105,7 @@ def solve(
 
     Raises :class:`ValueError` for an invalid model (a programming error).
     """
+    interrupt.check()
     solver = configured_solver(settings)
     outcome: dict[str, object] = {}
     began, done = threading.Event(), threading.Event()
@@ -129,6 +133,7 @@ def solve(
             _stop_until_done(solver, done)
         raise
     wall = time.perf_counter() - started
+    interrupt.check()
     if "error" in outcome:  # pragma: no cover - CP-SAT raised inside the worker
         raise outcome["error"]  # type: ignore[misc]
     code = outcome["code"]

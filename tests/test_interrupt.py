@@ -103,3 +103,77 @@ def test_an_error_caused_by_ctrl_c_still_exits_130(
     monkeypatch.setattr(cli, "_register_commands", broken_import)
     assert cli.main(["--help"]) == 130
     assert "onderbroken" in capsys.readouterr().err
+
+
+class _InterruptedFinaliser:
+    """An object whose finaliser is running when Ctrl-C arrives: Python calls the
+    signal handler there, and the exception it raises is dropped ("Exception
+    ignored in ...") — what happened with a ``zipfile.ZipFile`` collected during
+    the selection."""
+
+    raised: list[BaseException] = []
+
+    def __del__(self) -> None:
+        try:
+            signal.raise_signal(signal.SIGINT)
+        except KeyboardInterrupt as exc:
+            self.raised.append(exc)
+            raise
+
+
+def test_ctrl_c_dropped_in_a_finaliser_still_stops_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import leernetwerk.cli as cli
+    import matching.selection_model as selection_model
+
+    dropped = _InterruptedFinaliser.raised
+    dropped.clear()
+    build_model = selection_model.build_model
+
+    def build_model_while_ctrl_c_is_dropped(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if not dropped:
+            finaliser = _InterruptedFinaliser()
+            del finaliser
+        return build_model(*args, **kwargs)
+
+    monkeypatch.setattr(selection_model, "build_model", build_model_while_ctrl_c_is_dropped)
+    out = tmp_path / "voorstel"
+    pilot = ROOT / "examples/pilot-2025"
+    code = cli.main(
+        [
+            "run",
+            str(pilot / "aanmeldingen.xlsx"),
+            "--cycle",
+            str(pilot / "cycle.toml"),
+            "--out",
+            str(out),
+        ]
+    )
+    assert len(dropped) == 1 and isinstance(dropped[0], KeyboardInterrupt)
+    assert code == 130
+    err = capsys.readouterr().err
+    assert "onderbroken (Ctrl-C)" in err
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_recorded_interrupt_stops_writing_and_is_cleared_by_the_cli(tmp_path: Path) -> None:
+    from leernetwerk import interrupt
+    from leernetwerk.fsutil import write_new_file, write_outputs
+
+    with pytest.raises(interrupt.Interrupted):
+        interrupt.record(signal.SIGTERM)
+    try:
+        assert interrupt.pending() == signal.SIGTERM
+        with pytest.raises(interrupt.Interrupted):
+            write_outputs(tmp_path / "uit", {"a.txt": lambda p: p.write_text("x")})
+        with pytest.raises(interrupt.Interrupted):
+            write_new_file(tmp_path / "b.txt", lambda p: p.write_text("x"))
+        with pytest.raises(interrupt.Interrupted):
+            solve(hard_model(), SolverSettings(max_deterministic_time=0.01))
+        assert list(tmp_path.iterdir()) == []
+    finally:
+        interrupt.clear()
+    assert interrupt.pending() is None

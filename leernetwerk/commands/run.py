@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from leernetwerk import interrupt
 from leernetwerk.edits import is_edited_workbook
 from leernetwerk.errors import UserError
 from leernetwerk.fsutil import check_out_dir, sha256_file
@@ -29,6 +30,7 @@ class ProgressPrinter:
         self.last_time = -1.0
 
     def __call__(self, phase: str, elapsed: float, best: float | None) -> None:
+        interrupt.check()
         if self.quiet:
             return
         now = time.monotonic()

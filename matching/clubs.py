@@ -73,7 +73,7 @@ class ClubResult:
     column_generation: ColumnGenerationResult | None = None
 
 
-COLUMN_GENERATION_FACTOR = 0.0
+COLUMN_GENERATION_FACTOR = 4.0
 """Deterministic time of the column generation's exact pricing, all rounds together,
 per unit of ``club_deterministic_time``; 0 turns it off. Off for now: with it on,
 a Ctrl-C during the club stage was sometimes lost (the run went on to the end;
@@ -194,17 +194,17 @@ def solve_clubs(
     groups = result.groups
     bound = result.bound
     det_time = result.deterministic_time
+    if not problem.keep and bound is not None and with_lp_bound:
+        lp_bound = triangle_lp_bound(column_data(cm))
+        if lp_bound is not None:
+            bound = min(bound, lp_bound)
     colgen = None
-    if column_generation_budget > 0:
+    if column_generation_budget > 0 and not within_target(cm, groups, bound):
         colgen = improve_by_column_generation(cm, groups, seed, column_generation_budget)
         groups = colgen_groups(cm, colgen, groups)
         det_time += colgen.deterministic_time
         if colgen.bound is not None and bound is not None:
             bound = min(bound, colgen.bound)
-    if not problem.keep and bound is not None and with_lp_bound:
-        lp_bound = triangle_lp_bound(column_data(cm))
-        if lp_bound is not None:
-            bound = min(bound, lp_bound)
     clubs = tuple(
         tuple(problem.names[i] for i in range(len(groups)) if groups[i] == g) for g in range(cm.k)
     )
@@ -272,6 +272,18 @@ def column_data(cm: ClubModel) -> ColumnData:
         keep=tuple(keep),
         stability=p.config.weights.clubs.stability if p.keep else 0.0,
     )
+
+
+def within_target(cm: ClubModel, groups: Sequence[int], bound: float | None) -> bool:
+    """Whether ``bound`` already shows the layout within ``CLUB_TARGET_GAP`` of the
+    best possible (then the column generation has nothing to add: small cases,
+    where the compact model or the triangle LP is tight)."""
+    if bound is None:
+        return False
+    clubs = [[i for i, g in enumerate(groups) if g == c] for c in range(cm.k)]
+    names = [[cm.problem.names[i] for i in club] for club in clubs]
+    value = cm.grouping.objective(groups) + penalties(cm, names)
+    return bound <= value + CLUB_TARGET_GAP * abs(value) + 1e-9
 
 
 def improve_by_column_generation(

@@ -37,6 +37,7 @@ import numpy as np
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
+from leernetwerk import interrupt
 from matching.club_pricing import (
     EPS,
     UNTYPED,
@@ -196,6 +197,7 @@ def column_generation(
     rounds = exact_rounds = 0
     incumbent_value = lp_value = sum(data.value(c) for c in incumbent)
     while True:
+        interrupt.check()  # the GLOP solves and the heuristic do not pass through ``solve``
         rounds += 1
         lp_value, u, mu, primal = master.solve()
         basis = [c for c, x in zip(master.columns, primal, strict=True) if x > 1e-6]

@@ -124,7 +124,7 @@ def solve(
     try:
         worker.start()
         while not done.wait(0.05):
-            pass
+            interrupt.check()  # a Ctrl-C dropped in a finaliser meanwhile
     except KeyboardInterrupt:
         # The interrupt may even land inside ``start``: once the thread runs, its
         # solve must be stopped and finished before the process may exit (a C++

@@ -35,6 +35,17 @@ def build_xlsx(path: Path, sheets: SheetRows) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def national_cycle(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A cycle folder with the national registrations and one ``run`` (about 10 s),
+    built once for the whole session: (folder, run name). Copy it before changing it
+    (``tests.documents_helpers.copy_cycle``)."""
+    from tests.documents_helpers import build_run
+
+    folder = tmp_path_factory.mktemp("national-cycle") / "2026-2027"
+    return folder, build_run(folder)
+
+
 @pytest.fixture
 def default_config() -> CycleConfig:
     """The default cycle config: deadline 1 May 2026, the ten default themes."""

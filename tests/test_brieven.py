@@ -21,15 +21,15 @@ from leernetwerk.documents.templates import (
 )
 from leernetwerk.errors import UserError
 from leernetwerk.proposal import load_proposal
-from tests.documents_helpers import build_run, copy_cycle, decide, text_of
+from tests.documents_helpers import copy_cycle, decide, text_of
 
 TODAY = "2026-06-25"
 
 
 @pytest.fixture(scope="module")
-def undecided(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    folder = tmp_path_factory.mktemp("brieven") / "2026-2027"
-    return folder, build_run(folder)
+def undecided(national_cycle: tuple[Path, str]) -> tuple[Path, str]:
+    """The national cycle with one run and no decision (every test copies it)."""
+    return national_cycle
 
 
 @pytest.fixture

@@ -15,17 +15,18 @@ from leernetwerk.documents.render import dated_folder
 from leernetwerk.domain import Registrations
 from leernetwerk.intake import load_registrations
 from leernetwerk.proposal import Proposal, load_proposal
-from tests.documents_helpers import build_run, copy_cycle, date_plan, decide, text_of
+from tests.documents_helpers import copy_cycle, date_plan, decide, text_of
 
 TODAY = "2026-08-15"
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    folder = tmp_path_factory.mktemp("documents") / "2026-2027"
-    run = build_run(folder)
-    decide(folder, run, ("selection",))
-    return folder, run
+def base(
+    national_cycle: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, str]:
+    folder = copy_cycle(national_cycle[0], tmp_path_factory.mktemp("documents") / "2026-2027")
+    decide(folder, national_cycle[1], ("selection",))
+    return folder, national_cycle[1]
 
 
 @pytest.fixture

@@ -52,10 +52,10 @@ from ortools.linear_solver import pywraplp
 
 from matching.club_pricing import ColumnData
 
-ROUNDS_BY_SIZE = ((40, 6, 40), (80, 8, 40), (120, 5, 40), (200, 4, 10))
+ROUNDS_BY_SIZE = ((40, 4, 40), (80, 8, 40), (120, 5, 40), (200, 4, 10))
 """(at most this many participants, rounds of cuts, triangle cuts per participant and
 round). Up to 40 participants the column generation usually carries the bound, so
-the LP gets few rounds (national example: 6 rounds, about 1 s); up to 80 more
+the LP gets few rounds (national example: 4 rounds, about 0.5 s); up to 80 more
 rounds; above that the LP (n² variables) and its solves grow fast (100
 participants: 5 rounds, 12–15 s; docs/quality.md, "Measured")."""
 

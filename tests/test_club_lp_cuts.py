@@ -1,0 +1,156 @@
+"""The club LP's cut families are valid for every club layout: exhaustive checks.
+
+Small cases (n ≤ 10) enumerate every partition into clubs of ``lo..hi`` members
+(and, for the bound, the balance and host rules) without the LP code, and check
+that every cut the separation routines produce from arbitrary fractional points
+holds at every layout's 0/1 point, and that the LP bound is at least the
+enumerated best.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+from matching.club_lp_bound import (
+    Cut,
+    psd_cuts,
+    star_cut,
+    star_cuts,
+    star_rhs,
+    triangle_cuts,
+    triangle_lp_bound,
+)
+from matching.club_pricing import ColumnData
+
+
+def partitions(items: tuple[int, ...], lo: int, hi: int) -> Iterator[list[tuple[int, ...]]]:
+    """Every partition of ``items`` into blocks of ``lo..hi`` members."""
+    if not items:
+        yield []
+        return
+    first, rest = items[0], items[1:]
+    for size in range(lo, hi + 1):
+        for mates in itertools.combinations(rest, size - 1):
+            left = tuple(i for i in rest if i not in mates)
+            for tail in partitions(left, lo, hi):
+                yield [(first, *mates), *tail]
+
+
+def together(layout: list[tuple[int, ...]], n: int) -> np.ndarray:
+    z = np.zeros((n, n))
+    for club in layout:
+        for a in club:
+            for b in club:
+                if a != b:
+                    z[a, b] = 1.0
+    return z
+
+
+def activities(cuts: list[Cut], layouts: list[list[tuple[int, ...]]], n: int) -> np.ndarray:
+    """Left-hand sides of every cut (columns) at every layout's 0/1 point (rows)."""
+    matrix = np.zeros((len(cuts), n, n))
+    for c, cut in enumerate(cuts):
+        np.add.at(matrix[c], (cut.rows, cut.cols), cut.coefs)
+    points = np.array([together(layout, n) for layout in layouts])
+    return np.einsum("lij,cij->lc", points, matrix)
+
+
+def random_point(n: int, rng: np.random.Generator, density: float) -> np.ndarray:
+    values = rng.random((n, n)) * (rng.random((n, n)) < density)
+    values = np.triu(values, 1)
+    return values + values.T
+
+
+@pytest.mark.parametrize(("n", "lo", "hi"), [(9, 2, 4), (9, 3, 3), (8, 1, 5)])
+def test_star_right_hand_side_holds_for_every_layout_and_set(n, lo, hi):
+    rng = np.random.default_rng(n)
+    checks = [
+        (i, a, tuple(int(j) for j in rng.choice([j for j in range(n) if j != i], size, False)))
+        for i in range(n)
+        for size in range(2, n)
+        for a in range(1, hi)
+    ]
+    cuts = [star_cut(i, a, list(members), hi - 1) for i, a, members in checks]
+    layouts = list(partitions(tuple(range(n)), lo, hi))
+    assert layouts
+    lhs = activities(cuts, layouts, n)
+    rhs = np.array([cut.rhs for cut in cuts])
+    assert (lhs <= rhs + 1e-9).all()
+    tight = (lhs >= rhs - 1e-9).any(axis=0)
+    # The right-hand side is no loose constant: for small sets some layout reaches it.
+    small = [c for c, (_, _, members) in enumerate(checks) if len(members) <= 3]
+    assert small and all(tight[c] for c in small)
+
+
+def test_star_rhs_is_the_best_count():
+    assert star_rhs(1, 5, 9) == 1.0  # m = 1 or 2
+    assert star_rhs(3, 10, 9) == 6.0  # m = 3 or 4: 9 − 3 = 12 − 6
+    assert star_rhs(9, 12, 9) == 45.0  # capped at m = 9: 81 − 36
+    assert star_rhs(9, 4, 9) == 30.0  # m = 4: 36 − 6
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize(("n", "lo", "hi"), [(9, 3, 3), (10, 2, 4)])
+def test_separated_cuts_hold_for_every_layout(seed, n, lo, hi):
+    rng = np.random.default_rng(seed)
+    cuts: list[Cut] = []
+    for density in (0.3, 0.6, 1.0):
+        values = random_point(n, rng, density)
+        cuts += triangle_cuts(values, 50)
+        cuts += star_cuts(values, hi - 1, 5)
+        cuts += psd_cuts(values, 5)
+    assert any(len(cut.rows) > 3 for cut in cuts)  # stars or PSD cuts were found
+    layouts = list(partitions(tuple(range(n)), lo, hi))
+    assert layouts
+    lhs = activities(cuts, layouts, n)
+    assert (lhs <= np.array([cut.rhs for cut in cuts]) + 1e-9).all()
+
+
+def club_data(n: int, lo: int, hi: int, k: int, seed: int) -> ColumnData:
+    rng = np.random.default_rng(seed)
+    weights = np.triu(np.round(rng.random((n, n)) * 10 * (rng.random((n, n)) < 0.7), 1), 1)
+    return ColumnData(
+        weights=weights + weights.T,
+        k=k,
+        lo=lo,
+        hi=hi,
+        deficit=np.array([i % 2 == 0 for i in range(n)]),
+        tolerance=1,
+        host=np.array([i % 3 != 0 for i in range(n)]),
+        host_per=3,
+    )
+
+
+def pairs(club: tuple[int, ...]) -> Iterator[tuple[int, int]]:
+    return itertools.combinations(club, 2)
+
+
+def feasible(data: ColumnData, club: tuple[int, ...]) -> bool:
+    assert data.deficit is not None and data.host is not None and data.host_per is not None
+    deficits = int(data.deficit[list(club)].sum())
+    hosts = int(data.host[list(club)].sum())
+    assert data.tolerance is not None
+    return abs(2 * deficits - len(club)) <= data.tolerance and data.host_per * hosts >= len(club)
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize(("n", "lo", "hi", "k"), [(10, 3, 4, 3), (9, 3, 3, 3), (12, 4, 4, 3)])
+def test_lp_bound_is_at_least_the_best_layout(seed, n, lo, hi, k):
+    data = club_data(n, lo, hi, k, seed)
+    best = max(
+        sum(
+            float(data.weights[a, b]) for club in layout for a, b in itertools.combinations(club, 2)
+        )
+        for layout in partitions(tuple(range(n)), lo, hi)
+        if len(layout) == k and all(feasible(data, club) for club in layout)
+    )
+    bound = triangle_lp_bound(data, rounds=20)
+    assert bound is not None
+    assert bound >= best - 1e-6
+    # The cuts do work: the bound without them is higher (or already tight).
+    plain = triangle_lp_bound(data, rounds=0)
+    assert plain is not None and plain >= bound - 1e-6

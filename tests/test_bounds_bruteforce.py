@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from functools import cache
 
 import pytest
@@ -50,6 +50,7 @@ from matching.engine import match
 from matching.rules import RULES, RuleKind, Stage, check_layout
 from matching.scoring import FIRST_CHOICE_KEY, score_layout
 from matching.selection import select
+from tests.enumeration import partitions
 from tests.factories import THEMES, registration
 
 EPS = 1e-6
@@ -157,19 +158,6 @@ def test_selection_bound_holds_against_every_subset(seed):
 
 
 # --------------------------------------------------------------------------- sessions
-
-
-def partitions(names: Sequence[str], lo: int, hi: int) -> Iterator[list[tuple[str, ...]]]:
-    """Every partition of ``names`` into blocks of lo..hi members."""
-    if not names:
-        yield []
-        return
-    first, rest = names[0], names[1:]
-    for size in range(lo, hi + 1):
-        for others in itertools.combinations(rest, size - 1):
-            remaining = [n for n in rest if n not in others]
-            for tail in partitions(remaining, lo, hi):
-                yield [(first, *others), *tail]
 
 
 def best_sessions(members: Sequence[Registration], config: CycleConfig) -> float:

@@ -25,19 +25,7 @@ from matching.club_lp_bound import (
     triangle_lp_bound,
 )
 from matching.club_pricing import ColumnData
-
-
-def partitions(items: tuple[int, ...], lo: int, hi: int) -> Iterator[list[tuple[int, ...]]]:
-    """Every partition of ``items`` into blocks of ``lo..hi`` members."""
-    if not items:
-        yield []
-        return
-    first, rest = items[0], items[1:]
-    for size in range(lo, hi + 1):
-        for mates in itertools.combinations(rest, size - 1):
-            left = tuple(i for i in rest if i not in mates)
-            for tail in partitions(left, lo, hi):
-                yield [(first, *mates), *tail]
+from tests.enumeration import partitions
 
 
 def together(layout: list[tuple[int, ...]], n: int) -> np.ndarray:

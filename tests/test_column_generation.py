@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pytest
@@ -24,30 +24,12 @@ from matching.column_generation import (
     groups_of,
 )
 from matching.criteria import club_pair_weight
+from tests.enumeration import partitions
 from tests.factories import random_participants
 
 SMALL = ColumnGenerationSettings(
     pricing_deterministic_time=2.0, total_pricing_time=10.0, master_deterministic_time=2.0
 )
-
-
-def partitions(n: int, k: int, lo: int, hi: int) -> Iterator[list[list[int]]]:
-    """Every split of 0..n-1 into k unlabelled groups of size lo..hi."""
-
-    def rec(rest: list[int], groups: int) -> Iterator[list[list[int]]]:
-        if groups == 0:
-            if not rest:
-                yield []
-            return
-        first, others = rest[0], rest[1:]
-        for size in range(lo, hi + 1):
-            for mates in itertools.combinations(others, size - 1):
-                group = [first, *mates]
-                left = [i for i in others if i not in mates]
-                for tail in rec(left, groups - 1):
-                    yield [group, *tail]
-
-    yield from rec(list(range(n)), k)
 
 
 def club_ok(data: dict, members: Sequence[int], club: int | None) -> bool:
@@ -76,7 +58,7 @@ def club_value(data: dict, members: Sequence[int]) -> float:
 def brute_force(data: dict, n: int, k: int, lo: int, hi: int) -> float:
     """The best layout value by enumeration (clubs numbered in every order when pinned)."""
     best = -math.inf
-    for layout in partitions(n, k, lo, hi):
+    for layout in partitions(range(n), lo, hi, k):
         orders = itertools.permutations(layout) if data["pinned"] else [layout]
         for order in orders:
             if all(club_ok(data, club, g) for g, club in enumerate(order)):
@@ -125,7 +107,7 @@ def instance(seed: int, n: int = 12, k: int = 3, *, pins: bool = False) -> tuple
 def a_feasible_layout(raw: dict, data: ColumnData) -> list[list[int]] | None:
     """The worst feasible layout: a poor start for the column generation."""
     worst, found = math.inf, None
-    for layout in partitions(data.n, data.k, data.lo, data.hi):
+    for layout in partitions(range(data.n), data.lo, data.hi, data.k):
         orders = itertools.permutations(layout) if raw["pinned"] else [layout]
         for order in orders:
             if all(club_ok(raw, club, g) for g, club in enumerate(order)):
@@ -287,7 +269,7 @@ def test_solve_clubs_bound_holds_for_every_layout() -> None:
     from matching.club_sizes import host_need
 
     need = host_need(4, config)
-    for layout in partitions(12, k, 4, 4):
+    for layout in partitions(range(12), 4, 4, k):
         total = 0.0
         for club in layout:
             d = sum(1 for i in club if people[i].balance.is_deficit)

@@ -96,7 +96,9 @@ def feasible_pins(draw: st.DrawFn, result: MatchResult) -> dict[str, Any]:
     return pins
 
 
-@settings(slow, max_examples=15)
+# Each example runs the engine twice (unpinned, then pinned), about 2 s each; the
+# examples are fixed under CI (derandomize), so 10 keep the suite within its time.
+@settings(slow, max_examples=10)
 @given(people=instances(), data=st.data())
 def test_every_layout_keeps_the_hard_rules_and_feasible_pins(people, data):
     cfg = config()
@@ -198,7 +200,7 @@ def test_impossible_hosting_raises_a_matching_conflict(people, data):
         raise AssertionError(kind)
 
 
-@settings(slow, max_examples=6)
+@settings(slow, max_examples=4)  # two engine runs each; across processes: test_determinism.py
 @given(people=instances())
 def test_same_input_same_layout(people):
     cfg = config()

@@ -1,4 +1,4 @@
-"""A second club bound: the clique-partitioning LP with cutting planes (GLOP).
+"""A second club bound: the clique-partitioning LP with cutting planes (HiGHS).
 
 One variable ``z_ij ∈ [0, 1]`` per pair ("i and j share a club"). Every club
 layout gives a 0/1 vector ``z`` that satisfies, for every participant ``i``
@@ -27,40 +27,87 @@ with clubs of at most ``hi`` members, are added as cuts:
   ``Σ_clubs (Σ_{i∈club} x_i)²``. ``x`` is an eigenvector of ``I + Z`` (``Z`` the
   LP's current ``z``) with a negative eigenvalue, so the cut is violated there.
 
-Each round solves the LP (GLOP's dual simplex, warm-started on the same solver
-object: only rows change), switches off the cuts that have slack (their rows
-become free; a cut that is violated again is added again) and adds the most
-violated ones of each family (fixed numbers, ties broken by index). The loop
-stops after a fixed number of rounds (by participant count), when a round
-lowers the value by less than ``MIN_GAIN`` of it, or when nothing is violated:
-counts and values, never the wall clock, so the result is deterministic. Every
-LP solved on the way is a relaxation, so every round's value is a valid bound;
-the smallest is returned.
+Each round solves the LP afresh (HiGHS's interior point method with crossover,
+through OR-Tools MathOpt; GLOP's dual simplex if HiGHS reports no optimum): the
+participant rows, the cuts of the last round that are tight and the most violated
+new cuts of each family (fixed numbers, ties broken by index). Warm-starting GLOP
+on the growing LP was measured no faster than solving it cold, and HiGHS's
+interior point method is 3–4 times faster than either here. The loop stops after a
+fixed number of rounds (by participant count), when a round lowers the bound by
+less than ``MIN_GAIN`` of it, or when nothing is violated: counts and values,
+never the wall clock, so the result is deterministic (HiGHS runs on one thread
+with a fixed seed). Every LP solved on the way is a relaxation, so every round's
+bound is valid; the smallest is returned.
 
-GLOP works in floating point: the value is raised by a safety margin of
-``1e-6·|value| + 1e-4`` (far below the reported precision).
+**The bound does not trust the solver's tolerances.** Each round's bound is
+computed from the solver's row duals ``y`` by weak duality (:func:`lagrangian_bound`):
+for any ``y``, ``Σ_r y_r·(hi_r or lo_r) + Σ_p max over z_p ∈ [lower_p, upper_p] of
+(w − Aᵀy)_p·z_p`` is at least the LP's maximum, and so at least every layout's
+score. With exact optimal duals it equals the LP value; inexact duals only make it
+larger, never invalid. The sums are raised by ``1e-9`` of their absolute size for
+floating-point rounding.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
-from ortools.linear_solver import pywraplp
+from ortools.math_opt import model_pb2
+from ortools.math_opt.python import mathopt
+from ortools.math_opt.solvers import highs_pb2
 
+from leernetwerk import interrupt
 from matching.club_pricing import ColumnData
 
-ROUNDS_BY_SIZE = ((40, 4, 40), (80, 8, 40), (120, 5, 40), (200, 4, 10))
-"""(at most this many participants, rounds of cuts, triangle cuts per participant and
-round). Up to 40 participants the column generation usually carries the bound, so
-the LP gets few rounds (national example: 4 rounds, about 0.5 s); up to 80 more
-rounds; above that the LP (n² variables) and its solves grow fast (100
-participants: 5 rounds, 12–15 s; docs/quality.md, "Measured")."""
 
-STARS_PER_PARTICIPANT = 2
-"""Star cuts added per round, per participant (its most violated ones)."""
+@dataclass(frozen=True)
+class CutRounds:
+    """Up to ``size`` participants: ``rounds`` rounds of cuts, each adding per
+    participant its ``triangles`` and ``stars`` most violated triangle and star cuts."""
+
+    size: int
+    rounds: int
+    triangles: int
+    stars: int
+
+
+LP_SOLVERS = (
+    (
+        mathopt.SolverType.HIGHS,
+        mathopt.SolveParameters(
+            lp_algorithm=mathopt.LPAlgorithm.BARRIER,
+            random_seed=0,
+            enable_output=False,
+            highs=highs_pb2.HighsOptionsProto(
+                int_options={"threads": 1}, string_options={"run_crossover": "on"}
+            ),
+        ),
+    ),
+    (
+        mathopt.SolverType.GLOP,
+        mathopt.SolveParameters(lp_algorithm=mathopt.LPAlgorithm.DUAL_SIMPLEX, threads=1),
+    ),
+)
+"""LP solvers (OR-Tools MathOpt) in order of preference: the next one is tried when
+one does not report an optimum. HiGHS's interior point
+method solves these LPs 3–4 times faster than GLOP's simplex (100 of the 342
+registrants: 5 rounds in 4.0 s against 14.7 s; docs/quality.md); one thread, so
+the result does not depend on the machine."""
+
+ROUNDS_BY_SIZE = (
+    CutRounds(40, rounds=4, triangles=40, stars=2),
+    CutRounds(80, rounds=12, triangles=40, stars=4),
+    CutRounds(120, rounds=18, triangles=40, stars=4),
+    CutRounds(200, rounds=4, triangles=10, stars=2),
+)
+"""The cut rounds by participant count. Up to 40 participants the column generation
+usually carries the bound, so the LP gets few rounds (national example: 4 rounds,
+about 0.4 s); above that the LP carries it (100 of the 342 registrants: 18 rounds,
+about 30 s, bound 3.0 % above the layout; docs/quality.md, "Measured"); above 120
+the LP (n² variables) grows fast and gets few rounds."""
 
 PSD_CUTS = 5
 """Positive semidefinite cuts added per round (the most negative eigenvalues)."""
@@ -75,12 +122,12 @@ VIOLATION = 1e-6
 """Least violation (and least slack) that counts."""
 
 
-def default_rounds(n: int) -> tuple[int, int]:
-    """(rounds, triangle cuts per participant and round) for n participants."""
-    for size, rounds, triangles in ROUNDS_BY_SIZE:
-        if n <= size:
-            return rounds, triangles
-    return ROUNDS_BY_SIZE[-1][1:]
+def default_rounds(n: int) -> CutRounds:
+    """The cut rounds for n participants."""
+    for rounds in ROUNDS_BY_SIZE:
+        if n <= rounds.size:
+            return rounds
+    return ROUNDS_BY_SIZE[-1]
 
 
 def star_rhs(a: int, size: int, cap: int) -> float:
@@ -193,100 +240,204 @@ def psd_cuts(values: np.ndarray, count: int) -> list[Cut]:
     return cuts
 
 
+@dataclass(frozen=True)
+class Row:
+    """``lo ≤ Σ coefs·z[pairs] ≤ hi`` over pair indices (see :class:`PairLP`)."""
+
+    pairs: np.ndarray
+    coefs: np.ndarray
+    lo: float
+    hi: float
+
+
+@dataclass(frozen=True)
+class PairLP:
+    """The LP without cuts: one variable per pair ``p`` = (``first[p]`` < ``second[p]``)
+    with bounds ``lower``/``upper`` (pins), objective ``weight`` and the participant
+    rows."""
+
+    n: int
+    first: np.ndarray
+    second: np.ndarray
+    index: np.ndarray
+    """``index[i, j]``: the pair index of ``i ≠ j`` (symmetric)."""
+    weight: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    rows: tuple[Row, ...]
+
+    @classmethod
+    def of(cls, data: ColumnData) -> PairLP:
+        n = data.n
+        first, second = np.triu_indices(n, 1)
+        index = np.full((n, n), -1, dtype=np.int64)
+        index[first, second] = index[second, first] = np.arange(len(first))
+        lower = np.zeros(len(first))
+        upper = np.ones(len(first))
+        for i, j in data.apart:
+            upper[index[i, j]] = 0.0
+        for i, j in data.together:
+            lower[index[i, j]] = 1.0
+        pins = [(i, c) for i, c in enumerate(data.pinned) if c is not None]
+        for (i, ci), (j, cj) in itertools.combinations(pins, 2):
+            if ci != cj:
+                upper[index[i, j]] = 0.0
+        weight = np.asarray(data.weights, dtype=float)[first, second]
+        return cls(n, first, second, index, weight, lower, upper, participant_rows(data, index))
+
+    def cut_row(self, cut: Cut) -> Row:
+        return Row(self.index[cut.rows, cut.cols], cut.coefs, -math.inf, cut.rhs)
+
+    def values(self, x: np.ndarray) -> np.ndarray:
+        """The symmetric n×n matrix of the pair values ``x``."""
+        values = np.zeros((self.n, self.n))
+        values[self.first, self.second] = x
+        values[self.second, self.first] = x
+        return values
+
+
+def participant_rows(data: ColumnData, index: np.ndarray) -> tuple[Row, ...]:
+    """Size, balance and host rows of every participant, over its pairs."""
+    n = data.n
+    assert data.deficit is not None and data.host is not None
+    sign = 2.0 * np.asarray(data.deficit, dtype=float) - 1.0
+    host = np.asarray(data.host, dtype=float)
+    rows = []
+    for i in range(n):
+        others = np.array([j for j in range(n) if j != i], dtype=np.int64)
+        pairs = index[i, others]
+        rows.append(Row(pairs, np.ones(len(others)), data.lo - 1.0, data.hi - 1.0))
+        if data.tolerance is not None:
+            tol = float(data.tolerance)
+            rows.append(Row(pairs, sign[others], -tol - sign[i], tol - sign[i]))
+        if data.host_per is not None:
+            # per·(Σ_j h_j·z_ij + h_i) − Σ_j z_ij ≥ 1
+            per = float(data.host_per)
+            rows.append(Row(pairs, per * host[others] - 1.0, 1.0 - per * host[i], math.inf))
+    return tuple(rows)
+
+
+def lagrangian_bound(problem: PairLP, rows: list[Row], duals: np.ndarray) -> float:
+    """``max Σ w·z`` over ``lower ≤ z ≤ upper`` and the rows is at most
+    ``Σ_r y_r·(hi_r if y_r > 0 else lo_r) + Σ_p max((w − Aᵀy)_p·lower_p, (w − Aᵀy)_p·upper_p)``
+    for **any** multipliers ``y`` (weak duality). Both signs of the solver's duals
+    are tried (its sign convention does not matter) and the smaller is returned;
+    a multiplier whose row side is infinite is set to 0."""
+    owner, pairs, coefs = stacked(rows)
+    lo = np.array([row.lo for row in rows])
+    hi = np.array([row.hi for row in rows])
+    best = math.inf
+    for y in (duals, -duals):
+        y = np.where((y > 0) & np.isinf(hi), 0.0, y)
+        y = np.where((y < 0) & np.isinf(lo), 0.0, y)
+        rows_part = np.where(y > 0, y * np.where(np.isinf(hi), 0.0, hi), 0.0)
+        rows_part += np.where(y < 0, y * np.where(np.isinf(lo), 0.0, lo), 0.0)
+        reduced = problem.weight - np.bincount(
+            pairs, weights=coefs * y[owner], minlength=len(problem.weight)
+        )
+        box = np.maximum(reduced * problem.lower, reduced * problem.upper)
+        terms = np.concatenate([rows_part, box])
+        # Rounding of the float sums: far below the reported precision.
+        best = min(best, float(terms.sum()) + 1e-9 * float(np.abs(terms).sum()) + 1e-9)
+    return best
+
+
+def solve_relaxation(problem: PairLP, cuts: list[Cut]) -> tuple[float, np.ndarray] | None:
+    """Solve the LP with these cuts: (a valid upper bound from its duals, the pair
+    values as an n×n matrix), or None when no solver in ``LP_SOLVERS`` reports an
+    optimum."""
+    rows = list(problem.rows) + [problem.cut_row(cut) for cut in cuts]
+    model, z, constraints = build(problem, rows)
+    for solver, parameters in LP_SOLVERS:
+        result = mathopt.solve(model, solver, params=parameters)
+        if result.termination.reason == mathopt.TerminationReason.OPTIMAL:
+            x = np.array(result.variable_values(z))
+            duals = np.array(result.dual_values(constraints))
+            return lagrangian_bound(problem, rows, duals), problem.values(x)
+    return None
+
+
+def build(
+    problem: PairLP, rows: list[Row]
+) -> tuple[mathopt.Model, list[mathopt.Variable], list[mathopt.LinearConstraint]]:
+    """The MathOpt model, built as one proto from the arrays (per-coefficient calls
+    took about a third of the run time at 100 participants)."""
+    proto = model_pb2.ModelProto(name="club-lp")
+    count = len(problem.weight)
+    proto.variables.ids.extend(range(count))
+    proto.variables.lower_bounds.extend(problem.lower.tolist())
+    proto.variables.upper_bounds.extend(problem.upper.tolist())
+    proto.variables.integers.extend([False] * count)
+    proto.objective.maximize = True
+    nonzero = np.flatnonzero(problem.weight)
+    proto.objective.linear_coefficients.ids.extend(nonzero.tolist())
+    proto.objective.linear_coefficients.values.extend(problem.weight[nonzero].tolist())
+    proto.linear_constraints.ids.extend(range(len(rows)))
+    proto.linear_constraints.lower_bounds.extend([row.lo for row in rows])
+    proto.linear_constraints.upper_bounds.extend([row.hi for row in rows])
+    owner, pairs, coefs = stacked(rows)
+    keep = coefs != 0.0
+    owner, pairs, coefs = owner[keep], pairs[keep], coefs[keep]
+    order = np.lexsort((pairs, owner))
+    matrix = proto.linear_constraint_matrix
+    matrix.row_ids.extend(owner[order].tolist())
+    matrix.column_ids.extend(pairs[order].tolist())
+    matrix.coefficients.extend(coefs[order].tolist())
+    model = mathopt.Model.from_model_proto(proto)
+    z = [model.get_variable(p) for p in range(count)]
+    constraints = [model.get_linear_constraint(r) for r in range(len(rows))]
+    return model, z, constraints
+
+
+def stacked(rows: list[Row]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row index, pair index, coefficient) of every nonzero of the rows."""
+    owner = np.repeat(np.arange(len(rows)), [len(row.pairs) for row in rows])
+    pairs = np.concatenate([row.pairs for row in rows])
+    coefs = np.concatenate([row.coefs for row in rows])
+    return owner, pairs, coefs
+
+
 def triangle_lp_bound(
     data: ColumnData,
     *,
     rounds: int | None = None,
     cuts_per_participant: int | None = None,
-    stars_per_participant: int = STARS_PER_PARTICIPANT,
+    stars_per_participant: int | None = None,
     psd_cuts_per_round: int = PSD_CUTS,
 ) -> float | None:
     """Upper bound on the club score (pair weights, penalties dropped) of every layout;
-    None when the LP could not be solved. ``rounds`` and ``cuts_per_participant``
-    (triangles) None: ``default_rounds(n)``."""
+    None when the LP could not be solved. ``rounds``, ``cuts_per_participant``
+    (triangles) and ``stars_per_participant`` None: ``default_rounds(n)``."""
     n = data.n
     if n < 2:
         return 0.0
     if n > MAX_PARTICIPANTS:
         return None
     default = default_rounds(n)
-    rounds = default[0] if rounds is None else rounds
-    triangles = default[1] if cuts_per_participant is None else cuts_per_participant
-    lp = pywraplp.Solver.CreateSolver("GLOP")
-    lp.SetSolverSpecificParametersAsString("use_dual_simplex: true")
-    z: list[list[Any]] = [[None] * n for _ in range(n)]
-    for i in range(n):
-        for j in range(i + 1, n):
-            z[i][j] = z[j][i] = lp.NumVar(0.0, 1.0, f"z_{i}_{j}")
-    for i, j in data.apart:
-        z[i][j].SetBounds(0.0, 0.0)
-    for i, j in data.together:
-        z[i][j].SetBounds(1.0, 1.0)
-    for i, ci in enumerate(data.pinned):
-        for j, cj in enumerate(data.pinned):
-            if i < j and ci is not None and cj is not None and ci != cj:
-                z[i][j].SetBounds(0.0, 0.0)
-    add_participant_rows(lp, z, data)
-    objective = lp.Objective()
-    for i in range(n):
-        for j in range(i + 1, n):
-            if data.weights[i, j]:
-                objective.SetCoefficient(z[i][j], float(data.weights[i, j]))
-    objective.SetMaximization()
-    cuts: list[tuple[Cut, pywraplp.Constraint]] = []
+    rounds = default.rounds if rounds is None else rounds
+    triangles = default.triangles if cuts_per_participant is None else cuts_per_participant
+    stars = default.stars if stars_per_participant is None else stars_per_participant
+    problem = PairLP.of(data)
     cap = data.hi - 1
+    cuts: list[Cut] = []
     best: float | None = None
     for round_ in range(rounds + 1):
-        if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        interrupt.check()  # the LP solves do not pass through ``matching.solver.solve``
+        solved = solve_relaxation(problem, cuts)
+        if solved is None:
             break
-        value = objective.Value()
-        if best is not None and best - value < MIN_GAIN * abs(value):
-            best = min(best, value)
+        bound, values = solved
+        if best is not None and best - bound < MIN_GAIN * abs(bound):
+            best = min(best, bound)
             break
-        best = value if best is None else min(best, value)
+        best = bound if best is None else min(best, bound)
         if round_ == rounds:
             break
-        values = np.zeros((n, n))
-        for i in range(n):
-            for j in range(i + 1, n):
-                values[i, j] = values[j, i] = z[i][j].solution_value()
         new = triangle_cuts(values, triangles * n)
         if cap >= 1:
-            new += star_cuts(values, cap, stars_per_participant)
+            new += star_cuts(values, cap, stars)
         new += psd_cuts(values, psd_cuts_per_round)
         if not new:
             break
-        for cut, row in cuts:
-            if row.ub() < lp.infinity() and cut.activity(values) < cut.rhs - VIOLATION:
-                row.SetBounds(-lp.infinity(), lp.infinity())
-        for cut in new:
-            row = lp.Constraint(-lp.infinity(), cut.rhs)
-            terms = zip(cut.rows.tolist(), cut.cols.tolist(), cut.coefs.tolist(), strict=True)
-            for a, b, coef in terms:
-                row.SetCoefficient(z[a][b], coef)
-            cuts.append((cut, row))
-    if best is None:
-        return None
-    return best + 1e-6 * abs(best) + 1e-4
-
-
-def add_participant_rows(lp: pywraplp.Solver, z: list[list[Any]], data: ColumnData) -> None:
-    """Size, balance and host rows of every participant, over its pairs."""
-    n = data.n
-    inf = lp.infinity()
-    assert data.deficit is not None and data.host is not None
-    sign = [2 * int(d) - 1 for d in data.deficit]
-    for i in range(n):
-        others = [j for j in range(n) if j != i]
-        size = lp.Constraint(data.lo - 1, data.hi - 1)
-        for j in others:
-            size.SetCoefficient(z[i][j], 1.0)
-        if data.tolerance is not None:
-            balance = lp.Constraint(-data.tolerance - sign[i], data.tolerance - sign[i])
-            for j in others:
-                balance.SetCoefficient(z[i][j], float(sign[j]))
-        if data.host_per is not None:
-            # per·(Σ_j h_j·z_ij + h_i) − Σ_j z_ij ≥ 1
-            hosts = lp.Constraint(1 - data.host_per * int(data.host[i]), inf)
-            for j in others:
-                hosts.SetCoefficient(z[i][j], data.host_per * int(data.host[j]) - 1.0)
+        cuts = [cut for cut in cuts if cut.activity(values) >= cut.rhs - VIOLATION] + new
+    return best

@@ -14,10 +14,15 @@ from collections.abc import Iterator
 
 import numpy as np
 import pytest
+from ortools.math_opt.python import mathopt
 
+from matching import club_lp_bound
 from matching.club_lp_bound import (
     Cut,
+    PairLP,
+    lagrangian_bound,
     psd_cuts,
+    solve_relaxation,
     star_cut,
     star_cuts,
     star_rhs,
@@ -129,16 +134,56 @@ def feasible(data: ColumnData, club: tuple[int, ...]) -> bool:
 @pytest.mark.parametrize(("n", "lo", "hi", "k"), [(10, 3, 4, 3), (9, 3, 3, 3), (12, 4, 4, 3)])
 def test_lp_bound_is_at_least_the_best_layout(seed, n, lo, hi, k):
     data = club_data(n, lo, hi, k, seed)
-    best = max(
-        sum(
-            float(data.weights[a, b]) for club in layout for a, b in itertools.combinations(club, 2)
-        )
-        for layout in partitions(tuple(range(n)), lo, hi)
-        if len(layout) == k and all(feasible(data, club) for club in layout)
-    )
+    best = best_layout_score(data, n, lo, hi, k)
     bound = triangle_lp_bound(data, rounds=20)
     assert bound is not None
     assert bound >= best - 1e-6
     # The cuts do work: the bound without them is higher (or already tight).
     plain = triangle_lp_bound(data, rounds=0)
     assert plain is not None and plain >= bound - 1e-6
+
+
+def best_layout_score(data: ColumnData, n: int, lo: int, hi: int, k: int) -> float:
+    return max(
+        sum(float(data.weights[a, b]) for club in layout for a, b in pairs(club))
+        for layout in partitions(tuple(range(n)), lo, hi)
+        if len(layout) == k and all(feasible(data, club) for club in layout)
+    )
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_lagrangian_bound_holds_for_any_multipliers(seed):
+    """The bound does not rely on the solver's duals being right: arbitrary
+    multipliers (and their sign flips) still bound every layout, and the solver's
+    duals give the LP value."""
+    n, lo, hi, k = 10, 3, 4, 3
+    data = club_data(n, lo, hi, k, seed)
+    best = best_layout_score(data, n, lo, hi, k)
+    problem = PairLP.of(data)
+    rows = list(problem.rows)
+    rng = np.random.default_rng(seed)
+    for scale in (0.1, 1.0, 10.0):
+        duals = rng.normal(0.0, scale, len(rows))
+        assert lagrangian_bound(problem, rows, duals) >= best - 1e-9
+    solved = solve_relaxation(problem, [])
+    assert solved is not None
+    bound, values = solved
+    assert bound >= best - 1e-9
+    # The duals are optimal: the bound is the LP value (up to the rounding margin).
+    assert bound == pytest.approx(lp_value(problem, values), rel=1e-6)
+
+
+def lp_value(problem: PairLP, values: np.ndarray) -> float:
+    return float((problem.weight * values[problem.first, problem.second]).sum())
+
+
+def test_glop_fallback_gives_the_same_lp_value(monkeypatch):
+    """GLOP (used when HiGHS reports no optimum) solves the same LP to the same value."""
+    data = club_data(10, 3, 4, 3, 0)
+    problem = PairLP.of(data)
+    highs = solve_relaxation(problem, [])
+    monkeypatch.setattr(club_lp_bound, "LP_SOLVERS", club_lp_bound.LP_SOLVERS[1:])
+    assert club_lp_bound.LP_SOLVERS[0][0] == mathopt.SolverType.GLOP
+    glop = solve_relaxation(problem, [])
+    assert highs is not None and glop is not None
+    assert glop[0] == pytest.approx(highs[0], rel=1e-7)

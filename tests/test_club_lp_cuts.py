@@ -187,3 +187,14 @@ def test_glop_fallback_gives_the_same_lp_value(monkeypatch):
     glop = solve_relaxation(problem, [])
     assert highs is not None and glop is not None
     assert glop[0] == pytest.approx(highs[0], rel=1e-7)
+
+
+def test_nonzero_budget_stops_the_rounds(monkeypatch):
+    """The work budget counts: with room for the first LP only, the bound is the
+    bound without cuts."""
+    data = club_data(10, 3, 4, 3, 1)
+    plain = triangle_lp_bound(data, rounds=0)
+    full = triangle_lp_bound(data, rounds=5)
+    assert plain is not None and full is not None and full < plain
+    monkeypatch.setattr(club_lp_bound, "NONZERO_BUDGET", 1)
+    assert triangle_lp_bound(data, rounds=5) == plain

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -412,10 +413,12 @@ def triangle_lp_bound(
     cuts_per_participant: int | None = None,
     stars_per_participant: int | None = None,
     psd_cuts_per_round: int = PSD_CUTS,
+    on_round: Callable[[int, int], None] | None = None,
 ) -> float | None:
     """Upper bound on the club score (pair weights, penalties dropped) of every layout;
     None when the LP could not be solved. ``rounds``, ``cuts_per_participant``
-    (triangles) and ``stars_per_participant`` None: ``default_rounds(n)``."""
+    (triangles) and ``stars_per_participant`` None: ``default_rounds(n)``.
+    ``on_round(r, rounds)`` is called before round r (0: the LP without cuts) is solved."""
     n = data.n
     if n < 2:
         return 0.0
@@ -437,6 +440,8 @@ def triangle_lp_bound(
         if round_ and work + size > NONZERO_BUDGET:
             break
         work += size
+        if on_round is not None:
+            on_round(round_, rounds)
         solved = solve_relaxation(problem, cuts)
         if solved is None:
             break

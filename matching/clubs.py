@@ -165,12 +165,15 @@ def solve_clubs(
     progress: Callable[[float, float], None] | None = None,
     column_generation_budget: float | None = None,
     with_lp_bound: bool = True,
+    phase: Callable[[str], None] | None = None,
 ) -> ClubResult:
     """The compact CP-SAT model from the heuristic start, the triangle LP bound
     (``with_lp_bound``), then column generation from its layout (bound and possibly
     a better layout). ``column_generation_budget``: 0 switches it off; None is the
     default budget up to COLUMN_GENERATION_MAX_PARTICIPANTS, skipped when the
-    bound so far is already within ``CLUB_TARGET_GAP``; a number runs it always."""
+    bound so far is already within ``CLUB_TARGET_GAP``; a number runs it always.
+    ``phase`` hears the steps after the compact model, in Dutch (for the progress
+    lines): "bovengrens (ronde r van R)" and "indeling toetsen"."""
     start = time.perf_counter()
     by_default = column_generation_budget is None
     if column_generation_budget is None:
@@ -196,13 +199,20 @@ def solve_clubs(
     bound = result.bound
     det_time = result.deterministic_time
     if not problem.keep and bound is not None and with_lp_bound:
-        lp_bound = triangle_lp_bound(column_data(cm))
+        lp_bound = triangle_lp_bound(
+            column_data(cm),
+            on_round=None
+            if phase is None
+            else lambda r, rounds: phase(f"bovengrens (ronde {r} van {rounds})"),
+        )
         if lp_bound is not None:
             bound = min(bound, lp_bound)
     colgen = None
     # By default it is skipped when the bound already shows the layout within target.
     needed = not (by_default and within_target(cm, groups, bound))
     if column_generation_budget > 0 and needed:
+        if phase is not None:
+            phase("indeling toetsen")
         colgen = improve_by_column_generation(cm, groups, seed, column_generation_budget)
         groups = colgen_groups(cm, colgen, groups)
         det_time += colgen.deterministic_time

@@ -99,6 +99,7 @@ def match(
         max_deterministic_time=solver.club_deterministic_time,
         num_workers=solver.num_workers,
         progress=lambda elapsed, best: report("clubs", best),
+        phase=lambda step: report(f"clubs: {step}"),
     )
     warnings.extend(clubs.warnings)
 

@@ -185,6 +185,8 @@ def test_progress_reports_phases(pilot):
     match(*pilot, progress=lambda phase, elapsed, best: phases.append(phase))
     assert phases[0] == "clubs" and phases[-1] == "klaar"
     assert "bijeenkomsten club 1" in phases
+    # The club stage's LP bound reports its rounds (8 participants: 4 rounds at most).
+    assert "clubs: bovengrens (ronde 0 van 4)" in phases
 
 
 def test_conflicting_pins_raise_a_matching_conflict(pilot):

@@ -94,10 +94,11 @@ LP_SOLVERS = (
     ),
 )
 """LP solvers (OR-Tools MathOpt) in order of preference: the next one is tried when
-one does not report an optimum. HiGHS's interior point
-method solves these LPs 3–4 times faster than GLOP's simplex (100 of the 342
-registrants: 5 rounds in 4.0 s against 14.7 s; docs/quality.md); one thread, so
-the result does not depend on the machine."""
+one does not report an optimum. HiGHS's interior point method solves these LPs 3–4
+times faster than GLOP's simplex (100 of the 342 registrants: 5 rounds in 4.1 s
+against 14.7 s; docs/quality.md); one thread, so the result does not depend on the
+machine. MathOpt rather than pywraplp: pywraplp's HiGHS interface returns the row
+activities where the duals belong, and :func:`lagrangian_bound` needs the duals."""
 
 ROUNDS_BY_SIZE = (
     CutRounds(40, rounds=4, triangles=40, stars=2),
@@ -122,7 +123,7 @@ dense random weights (MDGPLIB n = 120) the dense cuts make each LP larger and
 the budget stops the rounds early (10 rounds, 52 s instead of 148 s)."""
 
 MIN_GAIN = 1e-4
-"""Stop when a round lowers the LP value by less than this share of it."""
+"""Stop when a round lowers the bound by less than this share of it."""
 
 MAX_PARTICIPANTS = 200
 """Above this the LP (n² variables, an n³ violation scan) is not attempted."""

@@ -7,7 +7,7 @@ Prints markdown tables for docs/quality.md:
    compact + column generation; compact model + triangle LP without column
    generation; and compact model + column generation (``--time`` units of exact
    pricing at most, stopping at ``matching.clubs.CLUB_TARGET_GAP``) + triangle
-   LP. The last is the engine's default up to 60 participants with the default
+   LP. The last is the engine's default up to 40 participants with the default
    ``--time`` (``COLUMN_GENERATION_FACTOR`` × ``club_deterministic_time``), the
    second above that;
 2. MDGPLIB RanReal (equal group sizes) n = 12, 30, 60, 120: the compact model

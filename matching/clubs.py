@@ -80,10 +80,12 @@ column generation stops as soon as its bound is within ``CLUB_TARGET_GAP`` (the
 national example needs 2.4 units to reach 0.50 %); 4 keeps a 30-participant run
 within a few seconds of its time without it where the bound shows room."""
 
-COLUMN_GENERATION_MAX_PARTICIPANTS = 60
-"""Above this the exact pricing does not prove anything in the default time (100
-participants: no pricing proof in 20 units), so the column generation is skipped
-by default and the triangle LP bound carries the club bound."""
+COLUMN_GENERATION_MAX_PARTICIPANTS = 40
+"""Above this the exact pricing does not prove anything in the default time, so the
+column generation is skipped by default and the LP bound carries the club bound.
+Measured (docs/quality.md, "Defaults"): at 45, 50, 55 and 60 participants its 4
+units added 5–8 s and changed neither the layout nor the bound; at 100
+participants there was no pricing proof in 20 units."""
 
 CLUB_TARGET_GAP = 0.005
 """The column generation stops once its bound is within 0.5 % of the layout's

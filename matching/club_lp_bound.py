@@ -293,7 +293,12 @@ class PairLP:
             if ci != cj:
                 upper[index[i, j]] = 0.0
         weight = np.asarray(data.weights, dtype=float)[first, second]
-        return cls(n, first, second, index, weight, lower, upper, participant_rows(data, index))
+        rows = participant_rows(data, index)
+        together = pair_count_range(n, data.k, data.lo, data.hi)
+        # One row over all pairs; with equal clubs (lo = hi) the size rows imply it.
+        if together is not None and data.lo < data.hi:
+            rows += (Row(np.arange(len(first)), np.ones(len(first)), *together),)
+        return cls(n, first, second, index, weight, lower, upper, rows)
 
     def cut_row(self, cut: Cut) -> Row:
         return Row(self.index[cut.rows, cut.cols], cut.coefs, -math.inf, cut.rhs)
@@ -304,6 +309,29 @@ class PairLP:
         values[self.first, self.second] = x
         values[self.second, self.first] = x
         return values
+
+
+def pair_count_range(n: int, k: int, lo: int, hi: int) -> tuple[float, float] | None:
+    """The fewest and most pairs sharing a club over every split of n participants
+    into exactly k clubs of lo..hi members (None when there is no such split).
+
+    ``Σ_c s_c(s_c − 1)/2`` is convex in the sizes: least when they are as equal as
+    possible, most when as unequal as possible (clubs filled to ``hi`` one by one).
+    The per-participant size rows allow anything between ``n(lo − 1)/2`` and
+    ``n(hi − 1)/2``; with clubs of unequal size (45 participants in 11–12) this row
+    is what keeps the LP from giving everyone ``hi − 1`` club mates."""
+    if k < 1 or not k * lo <= n <= k * hi:
+        return None
+    q, r = divmod(n, k)
+    fewest = r * math.comb(q + 1, 2) + (k - r) * math.comb(q, 2)
+    sizes = [lo] * k
+    extra = n - k * lo
+    for c in range(k):
+        add = min(hi - lo, extra)
+        sizes[c] += add
+        extra -= add
+    most = sum(math.comb(size, 2) for size in sizes)
+    return float(fewest), float(most)
 
 
 def participant_rows(data: ColumnData, index: np.ndarray) -> tuple[Row, ...]:

@@ -10,6 +10,7 @@ enumerated best.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterator
 
 import numpy as np
@@ -21,6 +22,7 @@ from matching.club_lp_bound import (
     Cut,
     PairLP,
     lagrangian_bound,
+    pair_count_range,
     psd_cuts,
     solve_relaxation,
     star_cut,
@@ -198,3 +200,32 @@ def test_nonzero_budget_stops_the_rounds(monkeypatch):
     assert plain is not None and full is not None and full < plain
     monkeypatch.setattr(club_lp_bound, "NONZERO_BUDGET", 1)
     assert triangle_lp_bound(data, rounds=5) == plain
+
+
+def size_vectors(n: int, k: int, lo: int, hi: int) -> Iterator[tuple[int, ...]]:
+    return (
+        sizes
+        for sizes in itertools.combinations_with_replacement(range(lo, hi + 1), k)
+        if sum(sizes) == n
+    )
+
+
+@pytest.mark.parametrize(
+    ("n", "k", "lo", "hi"),
+    [(45, 4, 11, 12), (55, 6, 9, 10), (30, 3, 10, 10), (10, 3, 2, 5), (17, 4, 1, 9), (12, 5, 3, 4)],
+)
+def test_pair_count_range_is_the_least_and_most_over_every_size_vector(n, k, lo, hi):
+    counts = [sum(math.comb(s, 2) for s in sizes) for sizes in size_vectors(n, k, lo, hi)]
+    expected = (float(min(counts)), float(max(counts))) if counts else None
+    assert pair_count_range(n, k, lo, hi) == expected
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_lp_bound_holds_with_clubs_of_very_different_sizes(seed):
+    """Clubs of 2–5 (three clubs of ten people: 2+3+5, 2+4+4, 3+3+4): the pair-count
+    row spans a range, and the bound still holds against every layout."""
+    n, lo, hi, k = 10, 2, 5, 3
+    data = club_data(n, lo, hi, k, seed)
+    best = best_layout_score(data, n, lo, hi, k)
+    bound = triangle_lp_bound(data, rounds=10)
+    assert bound is not None and bound >= best - 1e-6

@@ -24,6 +24,8 @@ work is bounded by round counts and not included); wall time depends on the
 machine and its load, which is printed.
 
     .venv/bin/python benchmarks/colgen.py --only clubs --time 10
+    .venv/bin/python benchmarks/colgen.py --only clubs --models "compact + LP" \
+        --cases synthetic:45:0 synthetic:55:7
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import argparse
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -86,6 +89,11 @@ def club_rows(
         built.append(bench_matching.national_case({"num_workers": 1}))
     if "342" in cases:
         built.append(bench_matching.registrants_342_case(100, 0, CycleConfig()))
+    for spec in cases:
+        if spec.startswith("synthetic:"):  # synthetic:N:SEED
+            _, n, seed = spec.split(":")
+            case = bench_matching.synthetic_case(int(n), int(seed), CycleConfig())
+            built.append(replace(case, name=f"{case.name} (seed {seed})"))
     for case in built:
         config = case.config
         if region is not None:
@@ -192,7 +200,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--time", type=float, default=COLUMN_GENERATION_FACTOR)
     parser.add_argument("--only", nargs="*", default=["clubs", "mdgp"])
-    parser.add_argument("--cases", nargs="*", default=["national", "342"])
+    parser.add_argument(
+        "--cases",
+        nargs="*",
+        default=["national", "342"],
+        help="national, 342, synthetic:N:SEED (tests.factories.random_participants)",
+    )
     parser.add_argument(
         "--models",
         nargs="*",
